@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Create .venv with the pinned controller tools, on the newest Python >= 3.12 found.
+# ansible-core 2.21 needs Python >= 3.12; Debian 12's python3 is 3.11.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.venv
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum requirements-dev.txt | cut -d' ' -f1)
+if [ -x "$venv/bin/ansible-playbook" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  exit 0
+fi
+
+find_python() {
+  local candidate
+  for candidate in python3.14 python3.13 python3.12 \
+      "$HOME"/.pyenv/versions/3.14*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3 \
+      "$HOME"/.pyenv/versions/3.12*/bin/python3 python3; do
+    command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
+    # pyenv shims exist for versions that are not selected: ask the interpreter itself.
+    if "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+if ! python=$(find_python); then
+  echo "error: no Python >= 3.12 with the venv module found (ansible-core 2.21 needs it)." >&2
+  echo "       On Debian 13 / Ubuntu 24.04: apt-get install python3 python3-venv;" >&2
+  echo "       on Debian 12: install python3.12 or newer (pyenv, or a backport)." >&2
+  exit 1
+fi
+echo "controller venv: $("$python" --version) from $python"
+rm -rf "$venv"
+"$python" -m venv "$venv"
+"$venv/bin/pip" install -q --upgrade pip
+"$venv/bin/pip" install -q -r requirements-dev.txt
+echo "$want" > "$stamp"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `up`: the demo deployment. Sets up the controller venv, the Docker engine and the
+# Debian 12 image, starts a container with systemd, deploys the sample site into it
+# with `ansible-playbook site.yml -i inventories/demo`, and prints its URL.
+# `down`: removes the demo container (the engine keeps running for the demo's sake).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+name=webstack-demo
+port=${DEMO_PORT:-8080}
+
+case "${1:-up}" in
+up)
+  bash scripts/controller-venv.sh
+  bash scripts/docker-engine.sh up
+  bash scripts/build-images.sh bookworm
+  if ! docker container inspect "$name" >/dev/null 2>&1; then
+    docker run -d --name "$name" --hostname "$name" \
+      --cap-add SYS_ADMIN --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
+      --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
+      -p "127.0.0.1:$port:80" webstack-debian:12 >/dev/null
+  fi
+  docker start "$name" >/dev/null
+  ansible-playbook site.yml -i inventories/demo
+  url="http://127.0.0.1:$(docker port "$name" 80/tcp | head -1 | cut -d: -f2)/"
+  for _ in $(seq 1 20); do
+    curl -fsS -o /dev/null "$url" && break
+    sleep 0.5
+  done
+  curl -fsS -o /dev/null "$url"
+  echo
+  echo "The demo site answers at: $url"
+  echo "(its stylesheet: ${url}static/pages/style.css; remove it with: make demo-clean)"
+  ;;
+down)
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  ;;
+*) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Every test of the collection, stage by stage, each stage's duration printed.
+# Usage: scripts/test.sh [STAGE...]   stages: lint sanity docs unit default source
+# Sets up what it needs (controller venv, Docker engine, images) and stops an engine
+# it started. All stages run; the exit status is non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+export MOLECULE_GLOB='molecule/*/molecule.yml'
+export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-0}" PY_COLORS="${PY_COLORS:-0}"
+
+all_stages=(lint sanity docs unit default source)
+[ $# -gt 0 ] || set -- "${all_stages[@]}"
+summary=()
+failed=0
+
+stage() {
+  local name=$1 start end status
+  shift
+  echo "=== stage $name: start $(date -u +%H:%M:%S)"
+  start=$(date +%s%N)
+  "$@"
+  status=$?
+  end=$(date +%s%N)
+  local tenths=$(( (end - start) / 100000000 ))
+  local took="$((tenths / 10)).$((tenths % 10))"
+  local verdict=ok
+  [ "$status" -eq 0 ] || { verdict="FAILED ($status)"; failed=1; }
+  echo "=== stage $name: $verdict in ${took} s"
+  summary+=("$(printf '%-10s %8s s  %s' "$name" "$took" "$verdict")")
+  return "$status"
+}
+
+needs_docker() { case " $* " in *" default "*|*" source "*) return 0 ;; esac; return 1; }
+
+cleanup() {
+  bash scripts/docker-engine.sh down
+  echo
+  echo "=== summary (seconds per stage)"
+  printf '%s\n' "${summary[@]}"
+}
+trap cleanup EXIT
+
+stage setup-venv bash scripts/controller-venv.sh || exit 1
+if needs_docker "$@"; then
+  stage setup-docker bash scripts/docker-engine.sh up || exit 1
+  stage setup-images bash scripts/build-images.sh || exit 1
+fi
+
+for name in "$@"; do
+  case "$name" in
+    lint) stage lint bash scripts/lint.sh ;;
+    sanity) stage sanity bash scripts/sanity.sh ;;
+    docs) stage docs antsibull-docs lint-collection-docs --plugin-docs . ;;
+    unit) stage unit pytest -q -p no:cacheprovider tests/unit ;;
+    default) stage default molecule test -s default ;;
+    source) stage source molecule test -s source --platform-name webstack-debian12 ;;
+    *) echo "unknown stage $name (stages: ${all_stages[*]})" >&2; failed=1 ;;
+  esac
+done
+exit "$failed"
