@@ -33,8 +33,9 @@ stage() {
 
 needs_docker() { case " $* " in *" default "*|*" source "*) return 0 ;; esac; return 1; }
 
+started_docker=0
 cleanup() {
-  bash scripts/docker-engine.sh down
+  [ "$started_docker" -eq 0 ] || bash scripts/docker-engine.sh down
   echo
   echo "=== summary (seconds per stage)"
   printf '%s\n' "${summary[@]}"
@@ -43,7 +44,10 @@ trap cleanup EXIT
 
 stage setup-venv bash scripts/controller-venv.sh || exit 1
 if needs_docker "$@"; then
-  stage setup-docker bash scripts/docker-engine.sh up || exit 1
+  if ! docker info >/dev/null 2>&1; then
+    started_docker=1
+    stage setup-docker bash scripts/docker-engine.sh up || exit 1
+  fi
   stage setup-images bash scripts/build-images.sh || exit 1
 fi
 
@@ -54,7 +58,7 @@ for name in "$@"; do
     docs) stage docs antsibull-docs lint-collection-docs --plugin-docs . ;;
     unit) stage unit pytest -q -p no:cacheprovider tests/unit ;;
     default) stage default molecule test -s default ;;
-    source) stage source molecule test -s source --platform-name webstack-debian12 ;;
+    source) stage source molecule test -s source --platform-name source-debian12 ;;
     *) echo "unknown stage $name (stages: ${all_stages[*]})" >&2; failed=1 ;;
   esac
 done

@@ -48,7 +48,7 @@ _INPUT_KEYS = (
     'env', 'src', 'git', 'version', 'requirements', 'packages', 'python',
 )
 # Keys computed from the input keys; accepted on input only with the same value.
-_DERIVED_KEYS = ('socket_type', 'socket_dir', 'socket_path', 'code_dir', 'venv_dir', 'data_dir', 'unit', 'env_file', 'reload_trigger')
+_DERIVED_KEYS = ('socket_type', 'runtime_dir', 'socket_dir', 'socket_path', 'code_dir', 'venv_dir', 'data_dir', 'unit', 'env_file')
 _ALLOWED_KEYS = frozenset(_INPUT_KEYS + _DERIVED_KEYS)
 
 # uWSGI integer options: (key, default, minimum).
@@ -418,6 +418,7 @@ def _derived(out):
     unix = out['socket'] == 'unix'
     return {
         'socket_type': 'unix' if unix else 'tcp',
+        'runtime_dir': '/run/uwsgi-%s' % name,
         'socket_dir': '/run/uwsgi-%s' % name if unix else None,
         'socket_path': '/run/uwsgi-%s/%s.sock' % (name, name) if unix else None,
         'code_dir': _code_dir(out),
@@ -425,7 +426,6 @@ def _derived(out):
         'data_dir': _data_dir(out),
         'unit': 'uwsgi-%s' % name,
         'env_file': '/etc/webstack/%s.env' % name,
-        'reload_trigger': out['root'] + '/reload',
     }
 
 

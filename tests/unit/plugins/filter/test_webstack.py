@@ -24,7 +24,7 @@ from ansible_collections.webstack.django.plugins.filter.webstack import (
 
 SAFE_URL = re.compile(r'[A-Za-z0-9._~/-]+')
 SAFE_PATH = re.compile(r'[A-Za-z0-9._~/+@-]+')
-DERIVED = ('socket_type', 'socket_dir', 'socket_path', 'code_dir', 'venv_dir', 'data_dir', 'unit', 'env_file', 'reload_trigger')
+DERIVED = ('socket_type', 'runtime_dir', 'socket_dir', 'socket_path', 'code_dir', 'venv_dir', 'data_dir', 'unit', 'env_file')
 
 
 def app(**overrides):
@@ -87,6 +87,7 @@ def test_defaults():
         'packages': [],
         'python': None,
         'socket_type': 'unix',
+        'runtime_dir': '/run/uwsgi-demo',
         'socket_dir': '/run/uwsgi-demo',
         'socket_path': '/run/uwsgi-demo/demo.sock',
         'code_dir': '/srv/demo/src',
@@ -94,7 +95,6 @@ def test_defaults():
         'data_dir': '/srv/demo/data',
         'unit': 'uwsgi-demo',
         'env_file': '/etc/webstack/demo.env',
-        'reload_trigger': '/srv/demo/reload',
     }
 
 
@@ -109,7 +109,6 @@ def test_defaults_follow_name_project_and_root():
     assert result['code_dir'] == '/opt/shop/src'
     assert result['venv_dir'] == '/opt/shop/venv'
     assert result['data_dir'] == '/opt/shop/data'
-    assert result['reload_trigger'] == '/opt/shop/reload'
     assert result['env_file'] == '/etc/webstack/my-shop.env'
     assert result['src'] is None
     assert result['git'] == 'https://git.example.com/shop.git'

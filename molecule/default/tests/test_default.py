@@ -1,0 +1,179 @@
+"""The deployed stack, seen from inside each container: nginx -> uWSGI -> Django."""
+
+import re
+import shlex
+import uuid
+
+import pytest
+
+# The apps molecule.yml declares.
+DEMO = {"name": "demo", "host": "localhost", "static": "/static/", "media": "/media/"}
+BLOG = {"name": "blog", "host": "blog.test", "static": "/assets/", "media": "/uploads/"}
+APPS = [DEMO, BLOG]
+STYLESHEET_MARKER = "webstack-demo-stylesheet"
+
+
+def http(host, path, host_header, *curl_args):
+    """GET (or whatever curl_args say) through nginx on port 80; returns (status, body)."""
+    argv = ["curl", "-sS", "-o", "/tmp/body", "-w", "%{http_code}", "-H", "Host: " + host_header]
+    argv += list(curl_args) + ["http://127.0.0.1" + path]
+    cmd = host.run(" ".join(shlex.quote(arg) for arg in argv) + " && cat /tmp/body")
+    assert cmd.rc == 0, cmd.stderr
+    return int(cmd.stdout[:3]), cmd.stdout[3:]
+
+
+def uwsgi_log(host, app):
+    return host.file("/var/log/uwsgi-%s/uwsgi.log" % app["name"]).content_string
+
+
+def test_nginx_is_running_with_a_valid_config(host):
+    nginx = host.service("nginx")
+    assert nginx.is_running
+    assert nginx.is_enabled
+    assert host.run("nginx -t").rc == 0
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
+def test_uwsgi_unit_runs_as_the_app_user(host, app):
+    unit = host.service("uwsgi-%s" % app["name"])
+    assert unit.is_running
+    assert unit.is_enabled
+    users = host.check_output("ps -o user= -C uwsgi | sort -u").split()
+    assert app["name"] in users
+    assert "root" not in users
+
+
+def test_unix_socket_is_reachable_by_nginx_only(host):
+    directory = host.file("/run/uwsgi-demo")
+    assert directory.user == "demo"
+    assert directory.group == "www-data"
+    assert directory.mode == 0o2750
+    sock = host.file("/run/uwsgi-demo/demo.sock")
+    assert sock.is_socket
+    assert sock.user == "demo"
+    assert sock.group == "www-data"
+    assert sock.mode == 0o660
+    # The other app's user cannot even look into the directory.
+    assert host.run("setpriv --reuid=blog --regid=blog --clear-groups ls /run/uwsgi-demo").rc != 0
+
+
+def test_tcp_socket_listens_on_loopback_only(host):
+    assert host.socket("tcp://127.0.0.1:8002").is_listening
+    assert not host.socket("tcp://0.0.0.0:8002").is_listening
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
+def test_settings_file_is_private_to_the_app(host, app):
+    env = host.file("/etc/webstack/%s.env" % app["name"])
+    assert env.user == "root"
+    assert env.group == app["name"]
+    assert env.mode == 0o640
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
+def test_dynamic_page_comes_from_django_through_uwsgi(host, app):
+    status, body = http(host, "/", app["host"])
+    assert status == 200
+    assert "Rendered by Django" in body
+    assert "%spages/style.css" % app["static"] in body
+    assert "GET / " in uwsgi_log(host, app)
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
+def test_static_file_is_served_by_nginx_from_disk(host, app):
+    path = "%spages/style.css?probe=%s" % (app["static"], uuid.uuid4().hex)
+    status, body = http(host, path, app["host"])
+    assert status == 200
+    assert STYLESHEET_MARKER in body
+    assert path not in uwsgi_log(host, app)
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
+def test_uploaded_media_is_served_by_nginx_from_disk(host, app):
+    jar = "/tmp/cookies-%s" % app["name"]
+    status, _ = http(host, "/upload/", app["host"], "-c", jar)
+    assert status == 200
+    token = host.check_output("awk '$6 == \"csrftoken\" {print $7}' " + jar)
+    content = "upload-%s" % uuid.uuid4().hex
+    host.run_expect([0], "printf %s > /tmp/%s.txt" % (content, content))
+    status, url = http(host, "/upload/", app["host"], "-b", jar, "-H", "X-CSRFToken: " + token,
+                       "-F", "file=@/tmp/%s.txt" % content)
+    assert status == 201
+    assert url.startswith(app["media"])
+    stored = host.file("/srv/%s/media/%s" % (app["name"], url[len(app["media"]):]))
+    assert stored.user == app["name"]
+    status, body = http(host, url, app["host"])
+    assert status == 200
+    assert body == content
+    assert "GET %s" % url not in uwsgi_log(host, app)
+
+
+@pytest.mark.parametrize("path", ["/static../etc/passwd", "/static../demo/data/", "/media../src/manage.py",
+                                  "/static/../src/manage.py", "/media/%2e%2e/src/manage.py"])
+def test_alias_traversal_gets_no_file(host, path):
+    status, body = http(host, path, "localhost", "--path-as-is")
+    assert status in (400, 403, 404)
+    assert "root:x" not in body and "DJANGO_SETTINGS_MODULE" not in body
+
+
+def test_the_apps_are_independent(host):
+    assert http(host, "/assets/pages/style.css", "blog.test")[0] == 200
+    assert http(host, "/static/pages/style.css", "blog.test")[0] == 404  # demo's prefix: Django's 404
+    host.run_expect([0], "systemctl stop uwsgi-demo")
+    try:
+        assert http(host, "/", "localhost")[0] == 502
+        status, body = http(host, "/", "blog.test")
+        assert status == 200 and "Rendered by Django" in body
+    finally:
+        host.run_expect([0], "systemctl start uwsgi-demo")
+    assert http(host, "/", "localhost")[0] == 200
+
+
+def workers(host, unit):
+    master = host.check_output("systemctl show -p MainPID --value %s" % unit)
+    return master, set(host.check_output("pgrep -P %s || true" % master).split())
+
+
+def test_reload_replaces_workers_without_refusing_a_request(host):
+    master, before = workers(host, "uwsgi-blog")
+    assert before
+    host.run_expect([0], "systemctl reload uwsgi-blog")
+    # 30 requests, 0.1 s apart, while the chain reload replaces the workers.
+    statuses = host.check_output(
+        "for i in $(seq 30); do curl -s -o /dev/null -w '%{http_code} ' -H 'Host: blog.test' "
+        "http://127.0.0.1/health/; sleep 0.1; done").split()
+    assert statuses == ["200"] * 30
+    after = set()
+    for _ in range(20):
+        same_master, after = workers(host, "uwsgi-blog")
+        if after and after.isdisjoint(before):
+            break
+        host.run("sleep 0.5")
+    assert same_master == master
+    assert after and after.isdisjoint(before)
+
+
+def test_stop_is_clean(host):
+    host.run_expect([0], "systemctl stop uwsgi-blog")
+    try:
+        # die-on-term: SIGTERM ends uWSGI, so systemd never has to escalate to SIGKILL.
+        assert host.check_output("systemctl show -p Result --value uwsgi-blog") == "success"
+        assert not host.socket("tcp://127.0.0.1:8002").is_listening
+    finally:
+        host.run_expect([0], "systemctl start uwsgi-blog")
+    assert http(host, "/health/", "blog.test") == (200, "ok")
+
+
+def test_broken_server_block_is_refused_before_it_goes_live(host):
+    live = host.file("/etc/nginx/webstack.d/demo.conf").content_string
+    host.run("printf 'server { listen 80; bogus_directive on; }' > /tmp/broken.conf")
+    check = host.run("/usr/local/sbin/webstack-nginx-check-site demo.conf /tmp/broken.conf")
+    assert check.rc != 0
+    assert "bogus_directive" in check.stderr
+    assert host.file("/etc/nginx/webstack.d/demo.conf").content_string == live
+
+
+def test_manage_wrapper_runs_as_the_app_user(host):
+    out = host.check_output("/usr/local/sbin/webstack-manage demo shell --verbosity 0 -c 'import os; print(os.getuid())'")
+    assert out == host.user("demo").uid.__str__()
+    assert re.search(r"\[X\] 0001_initial", host.check_output("/usr/local/sbin/webstack-manage demo showmigrations pages"))
