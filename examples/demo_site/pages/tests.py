@@ -159,6 +159,7 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
             [sys.executable, "-c", code],
             cwd=settings.BASE_DIR,
             env=clean,
+            check=False,
             capture_output=True,
             text=True,
         )

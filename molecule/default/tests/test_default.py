@@ -91,8 +91,7 @@ def test_static_file_is_served_by_nginx_from_disk(host, app):
 @pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
 def test_uploaded_media_is_served_by_nginx_from_disk(host, app):
     jar = "/tmp/cookies-%s" % app["name"]
-    status, _ = http(host, "/upload/", app["host"], "-c", jar)
-    assert status == 200
+    assert http(host, "/upload/", app["host"], "-c", jar)[0] == 200
     token = host.check_output("awk '$6 == \"csrftoken\" {print $7}' " + jar)
     content = "upload-%s" % uuid.uuid4().hex
     host.run_expect([0], "printf %s > /tmp/%s.txt" % (content, content))
@@ -144,7 +143,7 @@ def test_reload_replaces_workers_without_refusing_a_request(host):
         "http://127.0.0.1/health/; sleep 0.1; done").split()
     assert statuses == ["200"] * 30
     after = set()
-    for _ in range(20):
+    for _attempt in range(20):
         same_master, after = workers(host, "uwsgi-blog")
         if after and after.isdisjoint(before):
             break
