@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 DEMO_PORT ?= 8080
 
-.PHONY: demo demo-clean test lint sanity docs unit molecule venv images build clean
+.PHONY: demo demo-clean test lint sanity docs unit molecule venv images build bench clean
 
 demo:
 	@DEMO_PORT=$(DEMO_PORT) bash scripts/demo.sh up
@@ -34,3 +34,7 @@ build: venv
 
 clean:
 	rm -rf build tests/output .cache/sanity
+
+# Speed and memory figures (fresh converge, no-change re-runs, RSS); never part of `make test`.
+bench:
+	@bash scripts/bench.sh

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Figures, not assertions: a fresh converge of the demo inventory into a new Debian 12
+# container, then no-change re-runs, then the memory the services use. Prints a table.
+# Usage: scripts/bench.sh [RERUNS]   (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+reruns=${1:-3}
+name=webstack-bench
+
+bash scripts/controller-venv.sh
+bash scripts/docker-engine.sh up
+bash scripts/build-images.sh bookworm >/dev/null
+docker rm -f "$name" >/dev/null 2>&1 || true
+trap 'docker rm -f "$name" >/dev/null 2>&1 || true' EXIT
+docker run -d --name "$name" --cap-add SYS_ADMIN --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
+  --tmpfs /run --tmpfs /run/lock --tmpfs /tmp webstack-debian:12 >/dev/null
+
+# The demo inventory, pointed at this container.
+converge() { ansible-playbook site.yml -i inventories/demo -e ansible_host="$name" "$@"; }
+seconds() { local start=$EPOCHREALTIME; "$@" >/tmp/webstack-bench.log 2>&1 || { tail -30 /tmp/webstack-bench.log; exit 1; }
+            awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN {printf "%.1f", e - s}'; }
+recap() { grep -A1 'PLAY RECAP' /tmp/webstack-bench.log | tail -1 | grep -o 'changed=[0-9]*'; }
+
+fresh=$(seconds converge)
+fresh_recap=$(recap)
+rows=()
+for i in $(seq 1 "$reruns"); do rows+=("$(seconds converge) s ($(recap))"); done
+check=$(seconds converge --check)
+
+rss() { docker exec "$name" sh -c "ps -o rss= -C $1 | awk '{s += \$1} END {printf \"%.1f MiB in %d processes\", s / 1024, NR}'"; }
+echo
+echo "=== webstack.django benchmark (demo inventory, Debian 12 container, $(nproc) cores)"
+echo "fresh converge:        $fresh s ($fresh_recap)"
+for i in "${!rows[@]}"; do echo "no-change re-run $((i + 1)):    ${rows[$i]}"; done
+echo "--check re-run:        $check s"
+echo "uWSGI memory (RSS):    $(rss uwsgi)"
+echo "nginx memory (RSS):    $(rss nginx)"
