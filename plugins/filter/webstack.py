@@ -36,6 +36,16 @@ _IPV4_RE = re.compile(r'%s(\.%s){3}' % (_IPV4_OCTET, _IPV4_OCTET))
 _IPV6_CHARS_RE = re.compile(r'[0-9A-Fa-f:.]+')
 _PORT_RE = re.compile(r'[0-9]{1,5}')
 _WHITESPACE_RE = re.compile(r'\s')
+_DB_NAME_RE = re.compile(r'[A-Za-z0-9_]{1,64}')
+_DB_USER_RE = re.compile(r'[A-Za-z0-9_-]{1,32}')
+_DB_CLIENT_HOST_RE = re.compile(r'[A-Za-z0-9.:%_-]{1,255}')
+
+# The data tier: keys of the ``database`` and ``cache`` mappings, and the env
+# variable the database password is moved to (env is what every role keeps secret).
+_DATABASE_KEYS = ('name', 'user', 'password', 'host', 'port', 'client_host')
+_CACHE_KEYS = ('db',)
+DB_PASSWORD_ENV = 'DJANGO_DB_PASSWORD'
+_REDIS_DATABASES = 16
 
 _LINE_BREAKING = ('\n', '\r', '\x00')
 
@@ -46,6 +56,7 @@ _INPUT_KEYS = (
     'socket', 'server_names', 'port', 'default_server', 'client_max_body_size',
     'processes', 'threads', 'max_requests', 'listen', 'harakiri',
     'env', 'src', 'git', 'version', 'requirements', 'packages', 'python',
+    'database', 'cache',
 )
 # Keys computed from the input keys; accepted on input only with the same value.
 _DERIVED_KEYS = ('socket_type', 'runtime_dir', 'socket_dir', 'socket_path', 'code_dir', 'venv_dir', 'data_dir', 'unit', 'env_file')
@@ -159,28 +170,27 @@ def _strip_slashes(label, key, value):
     return body
 
 
-def _url_prefix(label, key, value):
-    """Validate a URL prefix; return it with exactly one trailing '/'."""
+def _slash_path(label, key, value, chars_re, chars_text, start_rule):
+    """Validate a '/'-rooted path (URL prefix or directory); return it without the outer slashes."""
     _require_str(label, key, value)
     if not value.startswith('/'):
-        raise _err(label, key, "must start with '/'", value)
-    if not _URL_CHARS_RE.fullmatch(value):
-        raise _err(label, key, "may only contain the characters A-Z a-z 0-9 . _ ~ / -", value)
+        raise _err(label, key, start_rule, value)
+    if not chars_re.fullmatch(value):
+        raise _err(label, key, 'may only contain the characters ' + chars_text, value)
     body = _strip_slashes(label, key, value)
     _check_segments(label, key, value, body)
-    return '/%s/' % body
+    return body
+
+
+def _url_prefix(label, key, value):
+    """Validate a URL prefix; return it with exactly one trailing '/'."""
+    return '/%s/' % _slash_path(label, key, value, _URL_CHARS_RE, 'A-Z a-z 0-9 . _ ~ / -', "must start with '/'")
 
 
 def _abs_path(label, key, value):
     """Validate an absolute path; return it without a trailing '/'."""
-    _require_str(label, key, value)
-    if not value.startswith('/'):
-        raise _err(label, key, "must be an absolute path (start with '/')", value)
-    if not _PATH_CHARS_RE.fullmatch(value):
-        raise _err(label, key, "may only contain the characters A-Z a-z 0-9 . _ ~ / + @ -", value)
-    body = _strip_slashes(label, key, value)
-    _check_segments(label, key, value, body)
-    return '/' + body
+    return '/' + _slash_path(label, key, value, _PATH_CHARS_RE, 'A-Z a-z 0-9 . _ ~ / + @ -',
+                             "must be an absolute path (start with '/')")
 
 
 def _overlaps(first, second):
@@ -412,6 +422,71 @@ def _deployment(label, app, out):
     out['python'] = None if value is None else _python(label, value)
 
 
+def _sub_mapping(label, key, value, allowed):
+    if not isinstance(value, Mapping):
+        raise _err(label, key, 'must be a mapping', value)
+    unknown = sorted((repr(str(item)) if isinstance(item, str) else repr(item)) for item in value if item not in allowed)
+    if unknown:
+        raise AnsibleFilterError('%s: %s has unknown key%s %s (allowed: %s)'
+                                 % (label, key, 's' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(allowed)))
+    return value
+
+
+def _database(label, app, out):
+    """The app's MySQL/MariaDB database. The password moves into env, which every role keeps out of its output."""
+    value = app.get('database')
+    if value is None:
+        out['database'] = None
+        return
+    _sub_mapping(label, 'database', value, _DATABASE_KEYS)
+    name = _require_str(label, 'database.name', _or(value.get('name'), out['name'].replace('-', '_')))
+    if not _DB_NAME_RE.fullmatch(name):
+        raise _err(label, 'database.name', 'must match ^[A-Za-z0-9_]{1,64}$', name)
+    user = _require_str(label, 'database.user', _or(value.get('user'), out['name']))
+    if not _DB_USER_RE.fullmatch(user):
+        raise _err(label, 'database.user', 'must match ^[A-Za-z0-9_-]{1,32}$', user)
+    host = value.get('host')
+    if host is not None:
+        _require_str(label, 'database.host', host)
+        if host.startswith('/'):
+            host = _abs_path(label, 'database.host', host)
+        elif not all(_HOST_LABEL_RE.fullmatch(part) for part in host.split('.')) or len(host) > 253:
+            raise _err(label, 'database.host', 'must be a host name, an IPv4 address or the absolute path of a unix socket', host)
+    port = value.get('port')
+    port = 3306 if port is None else _require_int(label, 'database.port', port, 1, 65535)
+    client_host = _require_str(label, 'database.client_host', _or(value.get('client_host'), 'localhost'))
+    if not _DB_CLIENT_HOST_RE.fullmatch(client_host):
+        raise _err(label, 'database.client_host', 'must be a MySQL account host (^[A-Za-z0-9.:%_-]{1,255}$)', client_host)
+
+    # Secret from here on: messages name the key, never the value.
+    password = value.get('password')
+    in_env = out['env'].get(DB_PASSWORD_ENV)
+    if password is not None:
+        if not isinstance(password, str) or not password or any(char in password for char in _LINE_BREAKING):
+            raise AnsibleFilterError('%s: database.password must be a non-empty string on one line, got %s'
+                                     % (label, _type_word(password) if not isinstance(password, str) else 'an invalid string'))
+        if in_env is not None and in_env != password:
+            raise AnsibleFilterError('%s: database.password and env %s are both set and differ; set only one' % (label, DB_PASSWORD_ENV))
+        out['env'] = dict(out['env'], **{DB_PASSWORD_ENV: password})
+    elif not in_env and set(value) != set(_DATABASE_KEYS) - {'password'}:
+        # A normalized database (every key but the password) comes from an app whose env a
+        # role has stripped: the roles that need the password check it is there.
+        raise AnsibleFilterError('%s: database.password is required (or env %s)' % (label, DB_PASSWORD_ENV))
+    out['database'] = {'name': name, 'user': user, 'host': host, 'port': port, 'client_host': client_host}
+
+
+def _cache(label, app, out):
+    """The app's Redis database number; the server and its password are site settings."""
+    value = app.get('cache')
+    if value is None:
+        out['cache'] = None
+        return
+    _sub_mapping(label, 'cache', value, _CACHE_KEYS)
+    if value.get('db') is None:
+        raise AnsibleFilterError('%s: cache.db is required (a Redis database number, 0-%d, one per app)' % (label, _REDIS_DATABASES - 1))
+    out['cache'] = {'db': _require_int(label, 'cache.db', value['db'], 0, _REDIS_DATABASES - 1)}
+
+
 def _derived(out):
     """The keys computed from the others: paths and names nobody may override."""
     name = out['name']
@@ -442,6 +517,8 @@ def normalize_app(app, index=None):
     _aliases(label, app, out)
     _serving(label, app, out)
     _deployment(label, app, out)
+    _database(label, app, out)
+    _cache(label, app, out)
     derived = _derived(out)
     for key in _DERIVED_KEYS:
         if key in app and app[key] != derived[key]:
@@ -457,6 +534,7 @@ def django_apps(apps):
     result = [normalize_app(app, index) for index, app in enumerate(apps)]
 
     names, roots, tcp_sockets, listens, defaults = {}, {}, {}, {}, {}
+    databases, db_users, cache_dbs = {}, {}, {}
     for index, app in enumerate(result):
         label = "app '%s'" % app['name']
         if app['name'] in names:
@@ -475,6 +553,16 @@ def django_apps(apps):
                 raise AnsibleFilterError(
                     "%s: server_names entry '%s' on port %d is already used by app '%s'" % (label, server_name, app['port'], listens[pair]))
             listens[pair] = app['name']
+        if app['database'] is not None:
+            for key, seen in (('name', databases), ('user', db_users)):
+                value = app['database'][key]
+                if value in seen:
+                    raise AnsibleFilterError("%s: database.%s '%s' is already used by app '%s'" % (label, key, value, seen[value]))
+                seen[value] = app['name']
+        if app['cache'] is not None:
+            if app['cache']['db'] in cache_dbs:
+                raise AnsibleFilterError("%s: cache.db %d is already used by app '%s'" % (label, app['cache']['db'], cache_dbs[app['cache']['db']]))
+            cache_dbs[app['cache']['db']] = app['name']
         if app['default_server']:
             if app['port'] in defaults:
                 raise AnsibleFilterError("%s: default_server is already set by app '%s' for port %d; at most one app per port may set it"
