@@ -86,6 +86,8 @@ def test_defaults():
         'requirements': 'requirements.txt',
         'packages': [],
         'python': None,
+        'database': None,
+        'cache': None,
         'socket_type': 'unix',
         'runtime_dir': '/run/uwsgi-demo',
         'socket_dir': '/run/uwsgi-demo',
@@ -116,7 +118,7 @@ def test_defaults_follow_name_project_and_root():
 
 
 def test_null_means_default():
-    explicit_nulls = app(root=None, socket=None, env=None, packages=None, port=None, python=None, version=None)
+    explicit_nulls = app(root=None, socket=None, env=None, packages=None, port=None, python=None, version=None, database=None, cache=None)
     assert normalize_app(explicit_nulls) == normalize_app(app())
 
 
@@ -681,3 +683,92 @@ def test_property_arbitrary_root_is_rejected_or_safe(value):
 def test_alias_dirs_never_expose_the_app_data(key):
     with pytest.raises(AnsibleFilterError, match="%s must not be .*data_dir.*got '/srv/demo/data/db'" % key):
         normalize_app({'name': 'demo', 'src': '/x', key: '/srv/demo/data/db'})
+
+
+# --- the data tier: database and cache ------------------------------------------------------
+
+def test_database_defaults_and_the_password_moves_to_env():
+    result = normalize_app(app(name='my-shop', database={'password': SECRET}, cache={'db': 3}))
+    assert result['database'] == {'name': 'my_shop', 'user': 'my-shop', 'host': None, 'port': 3306, 'client_host': 'localhost'}
+    assert result['env'] == {'DJANGO_DB_PASSWORD': SECRET}
+    assert result['cache'] == {'db': 3}
+    # Stripping env (as every role does) leaves no secret anywhere in the app.
+    assert SECRET not in repr(dict(result, env={}))
+
+
+def test_database_explicit_values_are_kept():
+    decl = app(database={'name': 'shop', 'user': 'shop_rw', 'password': SECRET, 'host': 'db1.example.com', 'port': 3307,
+                         'client_host': '10.0.0.%'})
+    assert normalize_app(decl)['database'] == {'name': 'shop', 'user': 'shop_rw', 'host': 'db1.example.com', 'port': 3307,
+                                               'client_host': '10.0.0.%'}
+    assert normalize_app(app(database={'password': SECRET, 'host': '/run/mysqld/mysqld.sock/'}))['database']['host'] == '/run/mysqld/mysqld.sock'
+
+
+def test_database_password_may_come_from_env_and_normalizing_twice_is_stable():
+    once = normalize_app(app(database={'password': SECRET}, env={'A': 1}))
+    assert normalize_app(once) == once
+    assert normalize_app(app(database={}, env={'DJANGO_DB_PASSWORD': SECRET}))['database']['name'] == 'demo'
+    assert normalize_app(app(database={'password': SECRET}, env={'DJANGO_DB_PASSWORD': SECRET}))['env'] == {'DJANGO_DB_PASSWORD': SECRET}
+    # The roles strip env before they use the link filters: a stripped normalized app stays valid.
+    stripped = dict(once, env={})
+    assert normalize_app(stripped) == stripped
+    assert uwsgi_socket(stripped) == uwsgi_socket(once)
+
+
+@pytest.mark.parametrize('overrides, fragments', [
+    ({'database': 'demo'}, ["app 'demo': database must be a mapping, got 'demo'"]),
+    ({'database': {'password': 'x', 'nmae': 'a'}}, ["app 'demo': database has unknown key 'nmae' (allowed: name, user, password"]),
+    ({'database': {'password': 'x', 'name': 'my-db'}}, ['database.name must match', "got 'my-db'"]),
+    ({'database': {'password': 'x', 'name': 'a' * 65}}, ['database.name must match']),
+    ({'database': {'password': 'x', 'user': 'a b'}}, ['database.user must match', "got 'a b'"]),
+    ({'database': {'password': 'x', 'host': 'db host'}}, ['database.host must be a host name', "got 'db host'"]),
+    ({'database': {'password': 'x', 'host': '/run/../x'}}, ["database.host must not contain a '.' or '..' segment"]),
+    ({'database': {'password': 'x', 'port': 0}}, ['database.port must be an integer between 1 and 65535', 'got 0']),
+    ({'database': {'password': 'x', 'client_host': "10.0.0.1'"}}, ['database.client_host must be a MySQL account host']),
+    ({'database': {}}, ["app 'demo': database.password is required (or env DJANGO_DB_PASSWORD)"]),
+    ({'database': {'password': ''}}, ['database.password must be a non-empty string on one line, got an invalid string']),
+    ({'database': {'password': 5}}, ['database.password must be a non-empty string on one line, got a number']),
+    ({'cache': 1}, ["app 'demo': cache must be a mapping, got 1"]),
+    ({'cache': {}}, ["app 'demo': cache.db is required"]),
+    ({'cache': {'db': 16}}, ['cache.db must be an integer between 0 and 15', 'got 16']),
+    ({'cache': {'db': '1'}}, ['cache.db must be an integer', "got '1'"]),
+    ({'cache': {'db': 1, 'prefix': 'x'}}, ["cache has unknown key 'prefix'"]),
+])
+def test_invalid_data_tier_is_rejected_with_a_precise_message(overrides, fragments):
+    message = error(normalize_app, app(**overrides))
+    for fragment in fragments:
+        assert fragment in message
+
+
+@pytest.mark.parametrize('database', [
+    {'password': SECRET + '\n'},
+    {'password': [SECRET]},
+    {'password': SECRET, 'name': 'bad name'},
+    {'password': SECRET, 'port': 'x'},
+])
+def test_database_password_never_appears_in_error_messages(database):
+    assert SECRET not in error(normalize_app, app(database=database))
+
+
+def test_database_password_conflicting_with_env_is_rejected_without_echo():
+    message = error(normalize_app, app(database={'password': SECRET}, env={'DJANGO_DB_PASSWORD': SECRET + 'x'}))
+    assert message == "app 'demo': database.password and env DJANGO_DB_PASSWORD are both set and differ; set only one"
+
+
+def test_databases_users_and_cache_dbs_are_unique_per_list():
+    first = app(database={'password': 'a'}, cache={'db': 1})
+    second = dict(app(name='blog', root='/srv/blog', server_names=['blog']))
+    assert "app 'blog': database.name 'demo' is already used by app 'demo'" in error(
+        django_apps, [first, dict(second, database={'password': 'b', 'name': 'demo'})])
+    assert "app 'blog': database.user 'demo' is already used by app 'demo'" in error(
+        django_apps, [first, dict(second, database={'password': 'b', 'user': 'demo'})])
+    assert "app 'blog': cache.db 1 is already used by app 'demo'" in error(django_apps, [first, dict(second, cache={'db': 1})])
+    assert len(django_apps([first, dict(second, database={'password': 'b'}, cache={'db': 2})])) == 2
+
+
+@given(password=st.text(st.characters(blacklist_characters='\n\r\x00'), min_size=1, max_size=30), db=st.integers(0, 15))
+def test_property_data_tier_secrets_stay_in_env(password, db):
+    once = normalize_app(app(database={'password': password}, cache={'db': db}))
+    assert once['env'] == {'DJANGO_DB_PASSWORD': password}
+    assert normalize_app(once) == once
+    assert 'password' not in once['database']
