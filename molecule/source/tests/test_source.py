@@ -1,0 +1,153 @@
+"""The source-built stack, seen from inside the container, and the checksum guard."""
+
+import os
+import pathlib
+import subprocess
+import uuid
+
+import pytest
+
+PYTHON = "3.13.5"
+PREFIX = "/opt/python/" + PYTHON
+NGINX = "1.26.3"
+VENV = "/srv/demo/venv"
+
+
+def test_source_python_is_the_wanted_version(host):
+    assert host.check_output(PREFIX + "/bin/python3.13 --version") == "Python " + PYTHON
+    # Built with the optional modules the build dependencies are there for.
+    host.run_expect([0], PREFIX + "/bin/python3.13 -c 'import ssl, bz2, lzma, sqlite3, ctypes, readline, uuid, zlib, dbm.gnu, pyexpat, curses'")
+    assert host.file("/usr/local/bin/python3.13").linked_to == PREFIX + "/bin/python3.13"
+
+
+def test_system_python_is_untouched(host):
+    assert host.check_output("/usr/bin/python3 --version").startswith("Python 3.11.")
+    assert host.file("/usr/bin/python3").linked_to == "/usr/bin/python3.11"
+    assert host.run("dpkg --verify python3.11-minimal libpython3.11-stdlib").rc == 0
+    assert host.file("/usr/lib/python3.11/EXTERNALLY-MANAGED").exists
+    # altinstall: no unversioned commands anywhere.
+    assert not host.file(PREFIX + "/bin/python3").exists
+    assert not host.file("/usr/local/bin/python3").exists
+    assert host.check_output("command -v python3") == "/usr/bin/python3"
+
+
+def test_app_venv_runs_django_6_on_the_source_python(host):
+    cfg = host.file(VENV + "/pyvenv.cfg").content_string
+    assert "version = " + PYTHON in cfg
+    assert PREFIX + "/bin" in cfg
+    out = host.check_output(VENV + "/bin/python -c 'import sys, django; print(sys.version.split()[0], django.VERSION[0])'")
+    assert out.split() == [PYTHON, "6"]
+
+
+def test_uwsgi_runs_the_venv_python(host):
+    unit = host.service("uwsgi-demo")
+    assert unit.is_running
+    pid = host.check_output("systemctl show -p MainPID --value uwsgi-demo")
+    maps = host.check_output("cat /proc/%s/maps" % pid)
+    assert PREFIX in maps or VENV in maps
+
+
+def test_source_nginx_runs_and_serves_django(host):
+    assert host.check_output("nginx -v 2>&1") == "nginx version: nginx/" + NGINX
+    built = host.check_output("nginx -V 2>&1")
+    for option in ("--with-http_ssl_module", "--with-http_v2_module", "--with-http_gzip_static_module",
+                   "--conf-path=/etc/nginx/nginx.conf"):
+        assert option in built
+    nginx = host.service("nginx")
+    assert nginx.is_running and nginx.is_enabled
+    master = host.check_output("cat /run/nginx.pid")
+    assert host.check_output("readlink /proc/%s/exe" % master) == "/opt/nginx/%s/sbin/nginx" % NGINX
+    assert not host.package("nginx").is_installed
+    body = host.check_output("curl -sS -H 'Host: localhost' http://127.0.0.1/")
+    assert "Rendered by Django" in body
+    probe = uuid.uuid4().hex
+    css = host.check_output("curl -sS -H 'Host: localhost' 'http://127.0.0.1/static/pages/style.css?p=%s'" % probe)
+    assert "webstack-demo-stylesheet" in css
+
+
+def test_source_nginx_reloads_without_a_new_master(host):
+    before = host.check_output("cat /run/nginx.pid")
+    host.run_expect([0], "systemctl reload nginx")
+    host.run_expect([0], "sleep 1")
+    assert host.check_output("systemctl is-active nginx") == "active"
+    assert host.check_output("cat /run/nginx.pid") == before
+
+
+def test_broken_server_block_is_refused_by_the_source_nginx(host):
+    host.run("printf 'server { listen 80; bogus_directive on; }' > /tmp/broken.conf")
+    check = host.run("/usr/local/sbin/webstack-nginx-check-site demo.conf /tmp/broken.conf")
+    assert check.rc != 0
+    assert "bogus_directive" in check.stderr
+
+
+def test_pip_configuration_is_written(host):
+    conf = host.file("/etc/pip.conf")
+    assert conf.mode == 0o644
+    assert "index-url = " in conf.content_string
+
+
+def test_deploy_user_has_virtualenvwrapper(host):
+    # An interactive shell: Debian's ~/.bashrc returns early for the others.
+    out = host.check_output("su - deploy -s /bin/bash -c 'bash -ic \"echo \\$WORKON_HOME; type -t mkvirtualenv\" 2>/dev/null'")
+    home_workon, kind = out.split()
+    assert home_workon == "/home/deploy/.virtualenvs"
+    assert kind == "function"
+
+
+# The checksum guard, run from the controller with ansible-playbook against this
+# container: a version that was never built, with a wrong sha256.
+PROJECT = pathlib.Path(__file__).resolve().parents[3]
+PLAYBOOK = pathlib.Path(__file__).resolve().parent / "bad_checksum.yml"
+
+
+def run_playbook(*extra):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"), ANSIBLE_FORCE_COLOR="0",
+               ANSIBLE_NOCOLOR="1")
+    argv = [str(PROJECT / ".venv/bin/ansible-playbook"), "-i", os.environ["MOLECULE_INVENTORY_FILE"],
+            "--limit", "source-debian12", str(PLAYBOOK)] + list(extra)
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.skipif("MOLECULE_INVENTORY_FILE" not in os.environ, reason="needs the molecule inventory")
+def test_wrong_checksum_fails_before_anything_is_built(host):
+    run = run_playbook()
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert "TASK [webstack.django.python3 : Download and verify the CPython tarball]" in output
+    assert "checksum mismatch" in output.lower() or "checksum" in output.lower()
+    assert "Install the build dependencies" not in output
+    assert not host.file("/opt/python/3.11.2").exists
+    assert not host.file("/usr/local/src/webstack/Python-3.11.2").exists
+    assert not host.file("/usr/local/src/webstack/Python-3.11.2.tar.gz").exists
+
+
+@pytest.mark.skipif("MOLECULE_INVENTORY_FILE" not in os.environ, reason="needs the molecule inventory")
+def test_malformed_checksum_fails_naming_the_variable(host):
+    run = run_playbook("-e", "python3_source_sha256=not-a-checksum")
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert "python3_source_sha256" in output
+    assert "Download and verify" not in output
+
+
+REDIS = "8.0.2"
+
+
+def test_source_redis_runs_under_systemd_supervision(host):
+    assert "v=%s " % REDIS in host.check_output("redis-server --version")
+    unit = host.service("redis-server")
+    assert unit.is_running and unit.is_enabled
+    assert host.check_output("systemctl show -p Type --value redis-server") == "notify"
+    # Only a server built with systemd support reports its state to systemd.
+    assert "Ready to accept connections" in host.check_output("systemctl show -p StatusText --value redis-server")
+    pid = host.check_output("systemctl show -p MainPID --value redis-server")
+    # (/proc/PID/exe of another user's process needs CAP_SYS_PTRACE, which containers lack.)
+    assert host.check_output("ps -o args= -p %s" % pid).startswith("/opt/redis/%s/bin/redis-server " % REDIS)
+    assert host.check_output("ps -o user= -p %s" % pid) == "redis"
+    assert not host.package("redis-server").is_installed
+
+
+def test_source_redis_answers_on_its_socket_with_the_password(host):
+    cli = "redis-cli -s /run/redis-socket/redis.sock --no-auth-warning"
+    assert host.check_output(cli + " -a molecule-source-redis-pass-51c0e7 ping") == "PONG"
+    assert "NOAUTH" in host.run(cli + " ping").stdout
