@@ -33,6 +33,8 @@ fi
 echo "controller venv: $("$python" --version) from $python"
 rm -rf "$venv"
 "$python" -m venv "$venv"
-"$venv/bin/pip" install -q --upgrade pip
-"$venv/bin/pip" install -q -r requirements-dev.txt
+# This machine's pip configuration names local indexes that may not exist: drop those warnings.
+quiet() { "$@" 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2); }
+quiet "$venv/bin/pip" install -q --upgrade pip
+quiet "$venv/bin/pip" install -q -r requirements-dev.txt
 echo "$want" > "$stamp"

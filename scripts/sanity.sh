@@ -11,6 +11,11 @@ git ls-files -z --cached --others --exclude-standard \
   | grep -zv -e '^\.collections/' -e '^scripts/' -e '^\.ci/' -e '^images/' \
   | xargs -0 cp --parents -t "$dest"
 
+# ansible-test skips its shellcheck test without the program: Debian has it.
+if ! command -v shellcheck >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+fi
+
 # ansible-test bootstraps pip in its venvs with a get-pip script it downloads from a
 # host this machine cannot reach. Stand in for it: ensurepip, then pip installs the
 # packages it was asked for (get-pip's own flags dropped).

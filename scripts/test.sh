@@ -4,7 +4,7 @@
 # Sets up what it needs (controller venv, Docker engine, images) and stops an engine
 # it started. All stages run; the exit status is non-zero if any failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 export MOLECULE_GLOB='molecule/*/molecule.yml'
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-0}" PY_COLORS="${PY_COLORS:-0}"
@@ -34,6 +34,7 @@ stage() {
 needs_docker() { case " $* " in *" default "*|*" source "*) return 0 ;; esac; return 1; }
 
 started_docker=0
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   [ "$started_docker" -eq 0 ] || bash scripts/docker-engine.sh down
   echo
