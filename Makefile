@@ -1,11 +1,14 @@
-# The two commands of the README: `make demo` and `make test`. Everything they need
-# (controller venv, Docker engine, images) is set up on first use.
+# The two commands of the README: `make demo` and `make test`. Both run scripts/setup-host.sh
+# first, the one step that installs system packages (docker.io, debootstrap, shellcheck, each
+# only when missing); then the controller venv, the Docker engine and the images are set up.
+# Single stages (`make lint`, `make molecule SCENARIO=source`, ...) install nothing: they name
+# what is missing. CONTRIBUTING.md has the details.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 DEMO_PORT ?= 8080
 
-.PHONY: demo demo-clean test lint sanity docs unit molecule venv images build bench clean
+.PHONY: demo demo-clean test setup lint sanity docs unit integration molecule venv images build role-docs bench clean
 
 demo:
 	@DEMO_PORT=$(DEMO_PORT) bash scripts/demo.sh up
@@ -16,7 +19,11 @@ demo-clean:
 test:
 	@bash scripts/test.sh
 
-lint sanity docs unit:
+# The system packages the tests and the demo need: docker.io, debootstrap, shellcheck.
+setup:
+	@bash scripts/setup-host.sh
+
+lint sanity docs unit integration:
 	@bash scripts/test.sh $@
 
 # make molecule SCENARIO=default
@@ -31,6 +38,10 @@ images:
 
 build: venv
 	ansible-galaxy collection build --force --output-path build/
+
+# roles/*/README.md from each role's meta/argument_specs.yml (`make lint` checks them).
+role-docs: venv
+	python scripts/role-docs.py
 
 clean:
 	rm -rf build tests/output .cache/sanity

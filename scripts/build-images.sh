@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build the Debian test images with systemd as PID 1 from debootstrap (no registry is reachable).
 # Usage: build-images.sh [SUITE...]   (bookworm = Debian 12, trixie = Debian 13; default: both)
-# An image is rebuilt only when this script or images/ change (label webstack.recipe).
+# An image is rebuilt only when the build function below or images/ change (label
+# webstack.recipe; `declare -f` drops comments, so editing a comment rebuilds nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-recipe=$(cat "$0" images/* | sha256sum | cut -c1-16)
 # The archive this machine's own apt uses (no host name is written into the repository).
 mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 [ -n "$mirror" ] || mirror=$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list)
@@ -18,6 +18,10 @@ case "$suite" in
 esac
 if [ "$(docker image inspect -f '{{index .Config.Labels "webstack.recipe"}}' "$tag" 2>/dev/null)" = "$recipe" ]; then
   echo "$tag is up to date"; return 0
+fi
+if ! command -v debootstrap >/dev/null; then
+  echo "error: $tag needs building and debootstrap is missing; run \`make setup\` (scripts/setup-host.sh installs it)." >&2
+  return 1
 fi
 rootfs=$(mktemp -d /var/tmp/webstack-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' RETURN
@@ -54,7 +58,7 @@ docker rmi "$base" >/dev/null
 echo "built $tag"
 }
 
-command -v debootstrap >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+recipe=$(declare -f build | cat - images/* | sha256sum | cut -c1-16)
 [ $# -gt 0 ] || set -- bookworm trixie
 pids=()
 for suite in "$@"; do build "$suite" & pids+=($!); done

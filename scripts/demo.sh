@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `up`: the demo deployment. Sets up the controller venv, the Docker engine and the
+# `up`: the demo deployment. Installs the missing system packages (scripts/setup-host.sh,
+# which names them), sets up the controller venv, the Docker engine and the
 # Debian 12 image, starts a container with systemd, deploys the sample site into it
 # with `ansible-playbook site.yml -i inventories/demo`, and prints its URL.
 # `down`: removes the demo container (the engine keeps running for the demo's sake).
@@ -11,6 +12,7 @@ port=${DEMO_PORT:-8080}
 
 case "${1:-up}" in
 up)
+  bash scripts/setup-host.sh
   bash scripts/controller-venv.sh
   bash scripts/docker-engine.sh up
   bash scripts/build-images.sh bookworm

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `up`: make sure a Docker engine answers, installing and starting one when none runs.
+# `up`: make sure a Docker engine answers, starting one when none runs. Installs nothing:
+# without dockerd it says so (scripts/setup-host.sh, `make setup`, installs docker.io).
 # `down`: stop the engine only if `up` started it (its PID is kept in .cache/dockerd.pid).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,10 +11,9 @@ case "${1:-up}" in
 up)
   if docker info >/dev/null 2>&1; then exit 0; fi
   if ! command -v dockerd >/dev/null 2>&1; then
-    echo "installing the Docker engine (docker.io)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq docker.io >/dev/null
+    echo "error: no Docker engine answers and dockerd is not installed." >&2
+    echo "       Run \`make setup\` (scripts/setup-host.sh installs docker.io), or start your engine." >&2
+    exit 1
   fi
   # No systemd on these machines: start dockerd ourselves when no init system manages it.
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

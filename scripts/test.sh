@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Every test of the collection, stage by stage, each stage's duration printed.
-# Usage: scripts/test.sh [STAGE...]   stages: lint sanity docs unit default source
-# Sets up what it needs (controller venv, Docker engine, images) and stops an engine
-# it started. All stages run; the exit status is non-zero if any failed.
+# Usage: scripts/test.sh [STAGE...]
+#   stages: lint sanity docs unit integration default source
+#   (unit includes tests/unit/test_collection_build.py: the built collection installed
+#   with only its declared dependencies passes a syntax check)
+# Without stages (`make test`), the first is setup-host: scripts/setup-host.sh installs the
+# system packages that are missing (docker.io, debootstrap, shellcheck), saying which.
+# With stages, nothing is installed: a missing program is named, and its stage fails.
+# Sets up the controller venv, starts a Docker engine and builds the images when a
+# stage needs them, and stops an engine it started. All stages run; the exit status is
+# non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 export MOLECULE_GLOB='molecule/*/molecule.yml'
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-0}" PY_COLORS="${PY_COLORS:-0}"
 
-all_stages=(lint sanity docs unit default source)
-[ $# -gt 0 ] || set -- "${all_stages[@]}"
+all_stages=(lint sanity docs unit integration default source)
+full=0
+[ $# -gt 0 ] || { full=1; set -- "${all_stages[@]}"; }
 summary=()
 failed=0
 
@@ -43,6 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+[ "$full" -eq 0 ] || stage setup-host bash scripts/setup-host.sh || exit 1
 stage setup-venv bash scripts/controller-venv.sh || exit 1
 if needs_docker "$@"; then
   if ! docker info >/dev/null 2>&1; then
@@ -58,6 +67,7 @@ for name in "$@"; do
     sanity) stage sanity bash scripts/sanity.sh ;;
     docs) stage docs antsibull-docs lint-collection-docs --plugin-docs . ;;
     unit) stage unit pytest -q -p no:cacheprovider tests/unit ;;
+    integration) stage integration bash tests/integration/run.sh ;;
     default) stage default molecule test -s default ;;
     source) stage source molecule test -s source --platform-name source-debian12 ;;
     *) echo "unknown stage $name (stages: ${all_stages[*]})" >&2; failed=1 ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Command-line entry point for the demo_site Django project."""
+
 import os
 import sys
 

@@ -5,6 +5,7 @@ host is read from an environment variable. The defaults suit local
 development; a deployment passes the real values (uWSGI reads them from
 an env file, and the same variables are given to manage.py).
 """
+
 import os
 from pathlib import Path
 
@@ -39,9 +40,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
-        )
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     # Only ever used with DEBUG on, on a developer's machine.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
@@ -117,9 +116,7 @@ elif DB_ENGINE == "mysql":
         }
     }
 else:
-    raise ImproperlyConfigured(
-        "DJANGO_DB_ENGINE must be 'sqlite' or 'mysql', not %r." % DB_ENGINE
-    )
+    raise ImproperlyConfigured("DJANGO_DB_ENGINE must be 'sqlite' or 'mysql', not %r." % DB_ENGINE)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,7 +1,7 @@
 """URL routes of the demo project."""
+
 from django.contrib import admin
 from django.urls import path
-
 from pages import views
 
 urlpatterns = [

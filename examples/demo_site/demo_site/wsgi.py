@@ -1,4 +1,5 @@
 """WSGI entry point used by uWSGI (module = demo_site.wsgi)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

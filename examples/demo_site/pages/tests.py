@@ -89,20 +89,16 @@ class UploadTests(TestCase):
     def test_round_trip(self):
         token = self._token()
         upload = SimpleUploadedFile("../My Report!.txt", b"hello demo\n")
-        response = self.client.post(
-            "/upload/", {"file": upload}, HTTP_X_CSRFTOKEN=token
-        )
+        response = self.client.post("/upload/", {"file": upload}, HTTP_X_CSRFTOKEN=token)
         self.assertEqual(response.status_code, 201)
         url = response.content.decode()
         self.assertEqual(response["Location"], url)
         self.assertTrue(url.startswith("/media/uploads/"), url)
-        path = os.path.join(self.media, url[len("/media/"):])
+        path = os.path.join(self.media, url[len("/media/") :])
         with open(path, "rb") as handle:
             self.assertEqual(handle.read(), b"hello demo\n")
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o644)
-        self.assertEqual(
-            stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode), 0o755
-        )
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode), 0o755)
 
     def test_post_without_csrf_token_is_refused(self):
         upload = SimpleUploadedFile("a.txt", b"x")
@@ -117,18 +113,14 @@ class UploadTests(TestCase):
     def test_too_large_is_413(self):
         token = self._token()
         upload = SimpleUploadedFile("big.bin", b"\0" * (MAX_UPLOAD_BYTES + 1))
-        response = self.client.post(
-            "/upload/", {"file": upload}, HTTP_X_CSRFTOKEN=token
-        )
+        response = self.client.post("/upload/", {"file": upload}, HTTP_X_CSRFTOKEN=token)
         self.assertEqual(response.status_code, 413)
         self.assertFalse(os.path.exists(os.path.join(self.media, "uploads")))
 
     def test_exactly_the_limit_is_accepted(self):
         token = self._token()
         upload = SimpleUploadedFile("edge.bin", b"\1" * MAX_UPLOAD_BYTES)
-        response = self.client.post(
-            "/upload/", {"file": upload}, HTTP_X_CSRFTOKEN=token
-        )
+        response = self.client.post("/upload/", {"file": upload}, HTTP_X_CSRFTOKEN=token)
         self.assertEqual(response.status_code, 201)
 
     def test_oversized_body_is_refused_before_parsing(self):
@@ -200,9 +192,7 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         self.assertEqual(db["HOST"], "/run/mysqld/mysqld.sock")
         self.assertEqual(db["PORT"], "")
         self.assertEqual(db["OPTIONS"], {"charset": "utf8mb4"})
-        self.assertEqual(
-            values["cache"]["BACKEND"], "django.core.cache.backends.redis.RedisCache"
-        )
+        self.assertEqual(values["cache"]["BACKEND"], "django.core.cache.backends.redis.RedisCache")
         self.assertEqual(values["session"], "django.contrib.sessions.backends.cache")
         self.assertEqual(values["static_root"], "/srv/demo/static")
         self.assertEqual(values["log"], "WARNING")

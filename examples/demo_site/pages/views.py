@@ -96,9 +96,7 @@ def _upload_checked(request):
     if uploaded.size > MAX_UPLOAD_BYTES:
         return _text("upload too large (limit %d bytes)" % MAX_UPLOAD_BYTES, 413)
 
-    saved_name = default_storage.save(
-        "uploads/" + _safe_upload_name(uploaded.name), uploaded
-    )
+    saved_name = default_storage.save("uploads/" + _safe_upload_name(uploaded.name), uploaded)
     url = default_storage.url(saved_name)
     response = _text(url, 201)
     response["Location"] = url
