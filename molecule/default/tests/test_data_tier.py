@@ -32,8 +32,9 @@ APPS = {
     }
     for app in GROUP_VARS["webstack_apps"]
 }
-SECRETS = [REDIS_PASSWORD] + [app["password"] for app in APPS.values()] + [
-    value for app in GROUP_VARS["webstack_apps"] for value in app.get("env", {}).values()]
+SECRETS = (
+    [REDIS_PASSWORD] + [app["password"] for app in APPS.values()] + [value for app in GROUP_VARS["webstack_apps"] for value in app.get("env", {}).values()]
+)
 
 
 def sql(host, query, user="root", password=None, extra=""):
@@ -55,6 +56,7 @@ def data_page(host, app):
 
 
 # --- MariaDB -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(APPS))
 def test_app_user_reaches_its_database_only(host, name):
@@ -93,9 +95,12 @@ def test_secure_installation(host):
 def test_anonymous_login_is_refused(host):
     # (The client takes an empty user name as the OS login name: run it as an OS user without an account.)
     nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups "
-    for cmd in (nobody + "mariadb -u '' -e 'SELECT 1'", nobody + "mariadb -e 'SELECT 1'",
-                "MYSQL_PWD= mariadb --protocol=tcp -h 127.0.0.1 -u anonymous -e 'SELECT 1'",
-                "MYSQL_PWD= mariadb --protocol=tcp -h 127.0.0.1 -u '' -e 'SELECT 1'"):
+    for cmd in (
+        nobody + "mariadb -u '' -e 'SELECT 1'",
+        nobody + "mariadb -e 'SELECT 1'",
+        "MYSQL_PWD= mariadb --protocol=tcp -h 127.0.0.1 -u anonymous -e 'SELECT 1'",
+        "MYSQL_PWD= mariadb --protocol=tcp -h 127.0.0.1 -u '' -e 'SELECT 1'",
+    ):
         refused = host.run(cmd)
         assert refused.rc != 0 and "denied" in refused.stderr, cmd
 
@@ -103,10 +108,12 @@ def test_anonymous_login_is_refused(host):
 def test_root_only_through_the_socket_as_os_root(host):
     assert sql(host, "SELECT 1").rc == 0
     # Over TCP there is no peer to vouch for root; a password does not help either.
-    assert sql(host, "SELECT 1", extra="--protocol=tcp -h 127.0.0.1").rc != 0
-    assert sql(host, "SELECT 1", password="root", extra="--protocol=tcp -h 127.0.0.1").rc != 0
-    # Another OS user cannot claim root through the socket.
-    assert host.run("setpriv --reuid=demo --regid=demo --clear-groups mariadb -u root -e 'SELECT 1'").rc != 0
+    for password in (None, "root"):
+        over_tcp = sql(host, "SELECT 1", password=password, extra="--protocol=tcp -h 127.0.0.1")
+        assert over_tcp.rc == 1 and "Access denied for user 'root'@'localhost'" in over_tcp.stderr, over_tcp.stderr
+    # Another OS user cannot claim root through the socket (the server itself says no).
+    claimed = host.run("setpriv --reuid=demo --regid=demo --clear-groups mariadb -u root -e 'SELECT 1'")
+    assert claimed.rc == 1 and "ERROR 1698 (28000): Access denied for user 'root'@'localhost'" in claimed.stderr, claimed.stderr
 
 
 def test_database_server_listens_on_loopback_only(host):
@@ -116,6 +123,7 @@ def test_database_server_listens_on_loopback_only(host):
 
 
 # --- Redis ---------------------------------------------------------------------------------
+
 
 def test_redis_refuses_clients_without_the_password(host):
     for cmd in (redis(host, "PING"), host.run("redis-cli -h 127.0.0.1 -p 6379 PING")):
@@ -162,6 +170,7 @@ def test_redis_settings(host):
 
 # --- through nginx: one page writes a row and counts in the cache ------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(APPS))
 def test_data_page_writes_a_row_and_counts_in_redis(host, name):
     app = APPS[name]
@@ -180,6 +189,7 @@ def test_data_page_writes_a_row_and_counts_in_redis(host, name):
 
 # --- a second run of site.yml ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def second_run(host):
     """Write a row per app, run the converge playbook again with -v on this host only."""
@@ -188,9 +198,13 @@ def second_run(host):
     ephemeral = os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     run = subprocess.run(
-        ["ansible-playbook", "-v", "-i", os.path.join(ephemeral, "inventory"), "--limit", hostname,
-         os.path.join(SCENARIO, "converge.yml")],
-        env=env, capture_output=True, text=True, check=False, timeout=600)
+        ["ansible-playbook", "-v", "-i", os.path.join(ephemeral, "inventory"), "--limit", hostname, os.path.join(SCENARIO, "converge.yml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     return {"before": before, "run": run, "hostname": hostname}
 
 

@@ -53,8 +53,10 @@ def test_unix_socket_is_reachable_by_nginx_only(host):
     assert sock.user == "demo"
     assert sock.group == "www-data"
     assert sock.mode == 0o660
-    # The other app's user cannot even look into the directory.
-    assert host.run("setpriv --reuid=blog --regid=blog --clear-groups ls /run/uwsgi-demo").rc != 0
+    # The other app's user cannot even look into the directory; the web server's group can.
+    refused = host.run("setpriv --reuid=blog --regid=blog --clear-groups ls /run/uwsgi-demo")
+    assert (refused.rc, refused.stderr.strip()) == (2, "ls: cannot open directory '/run/uwsgi-demo': Permission denied")
+    assert "demo.sock" in host.check_output("setpriv --reuid=www-data --regid=www-data --clear-groups ls /run/uwsgi-demo").split()
 
 
 def test_tcp_socket_listens_on_loopback_only(host):
@@ -95,11 +97,10 @@ def test_uploaded_media_is_served_by_nginx_from_disk(host, app):
     token = host.check_output("awk '$6 == \"csrftoken\" {print $7}' " + jar)
     content = "upload-%s" % uuid.uuid4().hex
     host.run_expect([0], "printf %s > /tmp/%s.txt" % (content, content))
-    status, url = http(host, "/upload/", app["host"], "-b", jar, "-H", "X-CSRFToken: " + token,
-                       "-F", "file=@/tmp/%s.txt" % content)
+    status, url = http(host, "/upload/", app["host"], "-b", jar, "-H", "X-CSRFToken: " + token, "-F", "file=@/tmp/%s.txt" % content)
     assert status == 201
     assert url.startswith(app["media"])
-    stored = host.file("/srv/%s/media/%s" % (app["name"], url[len(app["media"]):]))
+    stored = host.file("/srv/%s/media/%s" % (app["name"], url[len(app["media"]) :]))
     assert stored.user == app["name"]
     status, body = http(host, url, app["host"])
     assert status == 200
@@ -107,8 +108,9 @@ def test_uploaded_media_is_served_by_nginx_from_disk(host, app):
     assert "GET %s" % url not in uwsgi_log(host, app)
 
 
-@pytest.mark.parametrize("path", ["/static../etc/passwd", "/static../demo/data/", "/media../src/manage.py",
-                                  "/static/../src/manage.py", "/media/%2e%2e/src/manage.py"])
+@pytest.mark.parametrize(
+    "path", ["/static../etc/passwd", "/static../demo/data/", "/media../src/manage.py", "/static/../src/manage.py", "/media/%2e%2e/src/manage.py"]
+)
 def test_alias_traversal_gets_no_file(host, path):
     status, body = http(host, path, "localhost", "--path-as-is")
     assert status in (400, 403, 404)
@@ -139,8 +141,8 @@ def test_reload_replaces_workers_without_refusing_a_request(host):
     host.run_expect([0], "systemctl reload uwsgi-blog")
     # 30 requests, 0.1 s apart, while the chain reload replaces the workers.
     statuses = host.check_output(
-        "for i in $(seq 30); do curl -s -o /dev/null -w '%{http_code} ' -H 'Host: blog.test' "
-        "http://127.0.0.1/health/; sleep 0.1; done").split()
+        "for i in $(seq 30); do curl -s -o /dev/null -w '%{http_code} ' -H 'Host: blog.test' http://127.0.0.1/health/; sleep 0.1; done"
+    ).split()
     assert statuses == ["200"] * 30
     after = set()
     for _attempt in range(20):
