@@ -660,15 +660,25 @@ def _tasks(tasks):
             yield from _tasks(task.get(key) or [])
 
 
+def _validate_tasks(path):
+    """The tasks of a validate file and of the validate-*.yml files it includes, which follow the same rules."""
+    text = path.read_text()
+    for forbidden in ('ansible_facts', 'hostvars', 'lookup(', 'query(', 'delegate_to', 'set_fact', 'import'):
+        assert forbidden not in text, '%s uses %s' % (path, forbidden)
+    for task in _tasks(_load(path)):
+        included = task.get('ansible.builtin.include_tasks')
+        if included is not None:
+            assert re.fullmatch(r'validate-[a-z]+[.]yml', included) and set(task) == {'name', 'ansible.builtin.include_tasks', 'when'}, task
+            yield from _validate_tasks(path.parent / included)
+        else:
+            yield task
+
+
 @pytest.mark.parametrize('role', ROLES)
 def test_validate_tasks_are_asserts_only(role):
     """No facts, no connection to the host, no change: asserts (or fail) only, each with its own message."""
-    path = PROJECT / 'roles' / role / 'tasks' / 'validate.yml'
-    text = path.read_text()
-    for forbidden in ('ansible_facts', 'hostvars', 'lookup(', 'query(', 'delegate_to', 'set_fact', 'include', 'import'):
-        assert forbidden not in text, '%s uses %s' % (path, forbidden)
     asserts = 0
-    for task in _tasks(_load(path)):
+    for task in _validate_tasks(PROJECT / 'roles' / role / 'tasks' / 'validate.yml'):
         keys = set(task) - {'name', 'vars', 'when'}
         assert task.get('name'), task
         if 'block' in task:
