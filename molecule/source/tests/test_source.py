@@ -171,6 +171,9 @@ def converge(*extra):
 
 
 def test_django_python_alone_decides_the_interpreter(host):
+    # This scenario's host has only the source-built Python with venv support: give Debian's
+    # its venv module, as a user naming that interpreter would.
+    host.run_expect([0], "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv")
     first = converge("-e", "django_python=/usr/bin/python3.11")
     assert not re.search(r"\bchanged=0\b", first), first
     assert host.check_output(VENV + "/bin/python -c 'import platform; print(platform.python_version())'").startswith("3.11.")
