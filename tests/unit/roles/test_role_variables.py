@@ -10,7 +10,10 @@ host. The table below gives wrong values with the exact message they must fail w
 good values that must pass. All of them run in ONE ansible-playbook: one fake host per
 case (ansible_connection local, its variables as host vars), one play that includes the
 validate entry point of the role the host names, and the JSON stdout callback that
-reports every host's result.
+reports every host's result. Each validate file is one assert of all its checks: when
+several fail, the message gives each of theirs in order, joined by '; ' (see joined());
+validate-source.yml runs only when the rest of its role's checks passed (or, for python3,
+before them).
 
 Static checks complete it: validate.yml holds nothing but asserts, the validate entry
 point has main's options, the argument specs' defaults are those of defaults/main.yml,
@@ -44,6 +47,12 @@ MIRROR = 'http://deb.debian.org/debian'
 ENV = {'path': '/srv/shop/venv', 'python': '/usr/bin/python3', 'requirements': [], 'packages': []}
 
 ARGSPEC = 'Validation of arguments failed:\n'
+
+
+def joined(*messages):
+    """The message of several failed checks of one file: each message without its final '.', joined by '; ', then '.'."""
+    return '; '.join(message[:-1] for message in messages) + '.'
+
 
 NGINX_EXPIRES = (
     "nginx_static_expires must be an nginx time such as 7d, 1d12h or -1 (optionally after 'modified '), a time of day "
@@ -390,6 +399,149 @@ BAD = [
         {'django_app_secrets': 'x'},
         ARGSPEC + "argument 'django_app_secrets' is of type str and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value",
     ),
+    # Several wrong values at once: every failed check of the file, in its order. A check that
+    # depends on another (a collation of the character set) is left out while that one fails,
+    # and a wrong-typed value gives its message, never a templating error for another's.
+    (
+        'nginx_two_wrong',
+        'nginx',
+        {'nginx_worker_processes': 0, 'nginx_listen_ipv6': 'false'},
+        joined(
+            'nginx_worker_processes must be auto or a number from 1 to 1024; got 0.',
+            'nginx_listen_ipv6 must be a boolean (true or false, not a string); got "false".',
+        ),
+    ),
+    (
+        'nginx_wrong_and_source_wrong',
+        'nginx',
+        dict(NGINX_SOURCE, nginx_keepalive_timeout=4000, nginx_source_version='1.26'),
+        'nginx_keepalive_timeout must be a number of seconds from 0 to 3600; got 4000.',
+    ),
+    (
+        'nginx_source_two_wrong',
+        'nginx',
+        dict(NGINX_SOURCE, nginx_source_version='1.26', nginx_source_configure_options=['--prefix=/x']),
+        joined('nginx_source_version must be a full X.Y.Z version such as 1.26.3; got "1.26".', NGINX_CONFIGURE % '["--prefix=/x"]'),
+    ),
+    (
+        'nginx_wrong_types',
+        'nginx',
+        {'nginx_worker_processes': {'a': 1}, 'nginx_static_expires': [1]},
+        joined('nginx_worker_processes must be auto or a number from 1 to 1024; got {"a": 1}.', NGINX_EXPIRES % '[1]'),
+    ),
+    (
+        'uwsgi_two_wrong',
+        'uwsgi',
+        {'uwsgi_socket_group': 'WWW', 'uwsgi_remove_undeclared': 'false'},
+        joined(UWSGI_GROUP % '"WWW"', 'uwsgi_remove_undeclared must be a boolean (true or false, not a string); got "false".'),
+    ),
+    (
+        'mysql_port_and_charset',
+        'mysql57',
+        {'mysql57_port': 70000, 'mysql57_character_set': 'utf8mb4;x'},
+        joined('mysql57_port must be a port number from 1 to 65535; got 70000.', MYSQL_NAMES % ('"utf8mb4;x"', '"utf8mb4_unicode_ci"')),
+    ),
+    (
+        'mysql_wrong_types',
+        'mysql57',
+        {'mysql57_root_password': ['secret'], 'mysql57_collation': 5},
+        joined(MYSQL_ROOT_PASSWORD % 'is not a string', MYSQL_NAMES % ('"utf8mb4"', '5')),
+    ),
+    (
+        'redis_password_and_bind',
+        'redis',
+        {'redis_requirepass': 'short', 'redis_bind': []},
+        joined(REDIS_PASSWORD_MSG % 'is shorter than 16 characters', REDIS_BIND % '[]'),
+    ),
+    (
+        'redis_wrong_types',
+        'redis',
+        {'redis_requirepass': 12345678901234567890, 'redis_socket_path': 5, 'redis_socket_group': ['redis']},
+        joined(
+            REDIS_PASSWORD_MSG % 'is not a string',
+            REDIS_SOCKET % '5',
+            'redis_socket_group must be a group name matching ^[a-z_][a-z0-9_-]{0,31}$ that grants nothing but the socket (not %s); got ["redis"].'
+            % PRIVILEGED,
+        ),
+    ),
+    (
+        'redis_source_two_wrong',
+        'redis',
+        dict(REDIS_SOURCE, redis_source_version='8.0', redis_source_systemd='yes'),
+        joined(
+            'redis_source_version must be a full X.Y.Z version such as 8.0.2; got "8.0".',
+            'redis_source_systemd must be a boolean (true or false, not a string); got "yes".',
+        ),
+    ),
+    (
+        'python_source_and_pip_wrong',
+        'python3',
+        dict(PYTHON_SOURCE, python3_source_version='3.13', python3_pip_config_user='Deploy'),
+        'python3_source_version must be a full 3.Y.Z version such as 3.13.5; got "3.13".',
+    ),
+    (
+        'python_pip_two_wrong',
+        'python3',
+        {'python3_pip_trusted_hosts': 'pypi.example.com', 'python3_pip_config_user': 'Deploy'},
+        joined(PIP_TRUSTED % '"pypi.example.com"', PIP_USER % '"Deploy"'),
+    ),
+    (
+        'python_source_wrong_types',
+        'python3',
+        dict(PYTHON_SOURCE, python3_source_url=5, python3_source_links=[1]),
+        joined(
+            'python3_source_url must be an http://, https://, ftp:// or file:/// URL without whitespace, of a .tar.xz, .tar.gz or .tar.bz2 file; got 5.',
+            PYTHON_LINKS % '[1]',
+        ),
+    ),
+    (
+        'venv_path_and_python',
+        'virtualenv',
+        {'virtualenv_envs': [dict(ENV, path='venv', python='/usr/bin/python3 -c x')]},
+        joined(
+            VENV_PATHS % '["venv"]',
+            'virtualenv_envs: each python must be the absolute path of an interpreter (letters, digits and . _ ~ + @ -); got ["/usr/bin/python3 -c x"].',
+        ),
+    ),
+    (
+        'venv_wrapper_user_and_profile',
+        'virtualenv',
+        {'virtualenv_wrapper_user': 'deploy user', 'virtualenv_wrapper_profile': '../../etc/profile'},
+        joined(
+            'virtualenv_wrapper_user must be a user name matching ^[a-z_][a-z0-9_-]{0,31}$; got "deploy user".',
+            "virtualenv_wrapper_profile must be a file name relative to the user's home directory, such as .bashrc, without '..'; got \"../../etc/profile\".",
+        ),
+    ),
+    (
+        'venv_wrapper_user_number',
+        'virtualenv',
+        {'virtualenv_wrapper_user': 5},
+        'virtualenv_wrapper_user must be a user name matching ^[a-z_][a-z0-9_-]{0,31}$; got 5.',
+    ),
+    (
+        'django_socket_and_port',
+        'django',
+        {'django_db_socket': 'mysqld.sock', 'django_redis_port': 0},
+        joined(DJANGO_SOCKETS % ('"mysqld.sock"', '""'), 'django_redis_port must be a port number from 1 to 65535; got 0.'),
+    ),
+    (
+        'django_host_and_password',
+        'django',
+        {'django_redis_host': '::1', 'django_redis_password': 'another pass word'},
+        joined(
+            'django_redis_host must be empty (the unix socket), a host name, an IPv4 address or a bracketed IPv6 address; got "::1".',
+            DJANGO_PASSWORD,
+        ),
+    ),
+    (
+        'django_wrong_types',
+        'django',
+        {'django_db_socket': 5, 'django_redis_password': 5},
+        joined(
+            DJANGO_SOCKETS % ('5', '""'),
+            'django_redis_password must be empty or text without whitespace, quotes, backslashes or control characters: it is not a string.',
+        ),
+    ),
 ]
 
 # (host name, role, variables) that must pass: each role's defaults, and other good values.
@@ -471,6 +623,8 @@ GOOD = [
         ),
     ),
     ('good_virtualenv_defaults', 'virtualenv', {}),
+    # The wrapper's settings count only with a virtualenv_wrapper_user.
+    ('good_virtualenv_wrapper_unset', 'virtualenv', {'virtualenv_wrapper_profile': '../x', 'virtualenv_wrapper_packages': []}),
     (
         'good_virtualenv_envs',
         'virtualenv',
@@ -661,7 +815,7 @@ def _tasks(tasks):
 
 
 def _validate_tasks(path):
-    """The tasks of a validate file and of the validate-*.yml files it includes, which follow the same rules."""
+    """The tasks of a validate file and of the validate-*.yml files it includes, which follow the same rules, with their file."""
     text = path.read_text()
     for forbidden in ('ansible_facts', 'hostvars', 'lookup(', 'query(', 'delegate_to', 'set_fact', 'import'):
         assert forbidden not in text, '%s uses %s' % (path, forbidden)
@@ -671,14 +825,25 @@ def _validate_tasks(path):
             assert re.fullmatch(r'validate-[a-z]+[.]yml', included) and set(task) == {'name', 'ansible.builtin.include_tasks', 'when'}, task
             yield from _validate_tasks(path.parent / included)
         else:
-            yield task
+            yield path, task
+
+
+def _checks(task, args):
+    """The list of {ok, msg} checks an assert evaluates at once (a task var named in its `that`), or None."""
+    names = [name for name in task.get('vars') or {} if name.endswith('_checks') and name in str(args.get('that'))]
+    assert len(names) <= 1, task['name']
+    return task['vars'][names[0]] if names else None
 
 
 @pytest.mark.parametrize('role', ROLES)
 def test_validate_tasks_are_asserts_only(role):
-    """No facts, no connection to the host, no change: asserts (or fail) only, each with its own message."""
-    asserts = 0
-    for task in _validate_tasks(PROJECT / 'roles' / role / 'tasks' / 'validate.yml'):
+    """No facts, no connection to the host, no change: asserts (or fail) only, each with its own message.
+
+    Each file holds one assert (every task costs the site playbook's first play a round for every host): a list of
+    checks {ok, msg}, each message naming its variable, and the messages of the failed ones as fail_msg.
+    """
+    asserts = {}
+    for path, task in _validate_tasks(PROJECT / 'roles' / role / 'tasks' / 'validate.yml'):
         keys = set(task) - {'name', 'vars', 'when'}
         assert task.get('name'), task
         if 'block' in task:
@@ -688,11 +853,16 @@ def test_validate_tasks_are_asserts_only(role):
         assert action in ('ansible.builtin.assert', 'ansible.builtin.fail'), '%s: %s' % (task['name'], action)
         args = task[action]
         if action == 'ansible.builtin.assert':
-            asserts += 1
+            asserts[path.name] = asserts.get(path.name, 0) + 1
             assert args.get('quiet') is True, task['name']
-        message = args.get('fail_msg') or args.get('msg')
-        assert message and re.search(r'\b%s_' % role, message), '%s: the message must name a variable' % task['name']
-    assert asserts > 0
+        checks = _checks(task, args)
+        messages = [args.get('fail_msg') or args.get('msg')] if checks is None else [check.get('msg') for check in checks]
+        if checks is not None:
+            assert checks and all(set(check) == {'ok', 'msg'} for check in checks), task['name']
+            assert all(re.fullmatch(r'\{\{.*\}\}', check['ok'], re.DOTALL) for check in checks), task['name']
+        for message in messages:
+            assert message and re.search(r'\b%s_' % role, message), '%s: the message must name a variable' % task['name']
+    assert asserts and set(asserts.values()) == {1}, 'one assert per file: %s' % asserts
 
 
 def _specs(role):
