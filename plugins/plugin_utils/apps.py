@@ -7,11 +7,12 @@
 
 An app is declared once (a dict).  :func:`normalize_app` validates one
 declaration and returns it with every default applied plus the derived keys
-(paths, unit names, what uWSGI binds and what nginx connects to, Django's
-ALLOWED_HOSTS); :func:`normalize_apps` does that for a list and applies the
-rules between apps; :func:`deployment` splits the normalized list into the
-public part and the secrets (each app's env).  The filters of this collection
-are thin wrappers around these functions.
+(the paths of the release layout, unit names, what uWSGI binds and what nginx
+connects to, Django's ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS);
+:func:`normalize_apps` does that for a list and applies the rules between apps;
+:func:`deployment` splits the normalized list into the public part and the
+secrets (each app's env, where the database password and SECRET_KEY end up).
+The filters of this collection are thin wrappers around these functions.
 """
 
 from __future__ import annotations
@@ -28,8 +29,15 @@ from ansible_collections.webstack.django.plugins.plugin_utils import values as v
 DEFAULT_REDIS_DATABASES = 16
 DEFAULT_DATA_DIRS = ('/srv', '/var/www')
 
-# The env variable the database password is moved to (env is what every role keeps secret).
+# The env variables the database password and Django's SECRET_KEY are moved to (env is what every role keeps secret).
 DB_PASSWORD_ENV = 'DJANGO_DB_PASSWORD'
+SECRET_KEY_ENV = 'DJANGO_SECRET_KEY'
+
+# Django's own rule for a weak SECRET_KEY (django.core.checks.security.base, check security.W009).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+SECRET_KEY_INSECURE_PREFIX = 'django-insecure-'
+SECRET_KEY_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
 # env variables the collection derives from app keys, with the app key to set instead.
 RESERVED_ENV = {
@@ -46,7 +54,15 @@ RESERVED_ENV = {
     'DJANGO_DB_HOST': 'database',
     'DJANGO_DB_PORT': 'database',
     'DJANGO_REDIS_URL': 'cache',
+    'DJANGO_CSRF_TRUSTED_ORIGINS': 'server_names',
+    # The ecosystem's names (django-environ, dj-database-url), set beside ours.
+    'SECRET_KEY': 'secret_key',
+    'ALLOWED_HOSTS': 'server_names',
+    'DATABASE_URL': 'database',
+    'REDIS_URL': 'cache',
 }
+# env names with this prefix are the collection's own (release, paths of the deploy tools).
+RESERVED_ENV_PREFIX = 'WEBSTACK_'
 
 # Accounts of the base system and of the services this collection (and its neighbours) install.
 # An app's user or group is created for the app and owned by it: never one of these.
@@ -218,10 +234,20 @@ INPUT_KEYS = (
     'version',
     'requirements',
     'packages',
+    'system_packages',
     'python',
+    'settings_overlay',
+    'pre_switch_commands',
+    'keep_releases',
+    'health_url',
+    'health_status',
     'database',
+    'backup_before_migrate',
+    'keep_backups',
     'cache',
 )
+# Input keys holding a secret: moved into env, so a normalized app has none of them.
+SECRET_INPUT_KEYS = ('secret_key',)
 # Keys computed from the input keys; accepted on input only with the same value.
 DERIVED_KEYS = (
     'socket_type',
@@ -230,16 +256,21 @@ DERIVED_KEYS = (
     'uwsgi_socket',
     'nginx_upstream',
     'allowed_hosts',
+    'csrf_trusted_origins',
+    'releases_dir',
+    'venvs_dir',
+    'current_dir',
     'code_dir',
     'venv_dir',
     'data_dir',
+    'backup_dir',
     'unit',
     'env_file',
 )
 DATABASE_KEYS = ('name', 'user', 'password', 'host', 'port', 'client_host')
 CACHE_KEYS = ('db',)
 
-_ALLOWED_KEYS = frozenset(INPUT_KEYS + DERIVED_KEYS)
+_ALLOWED_KEYS = frozenset(INPUT_KEYS + SECRET_INPUT_KEYS + DERIVED_KEYS)
 
 # uWSGI integer options: (key, default, minimum).
 _INT_OPTIONS = (
@@ -255,6 +286,9 @@ _BODY_SIZE_RE = re.compile(r'[0-9]+[kKmMgG]?')
 _DB_NAME_RE = re.compile(r'[A-Za-z0-9_]{1,64}')
 _DB_USER_RE = re.compile(r'[A-Za-z0-9_-]{1,32}')
 _DB_CLIENT_HOST_RE = re.compile(r'[A-Za-z0-9.:%_-]{1,255}')
+_SYSTEM_PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9+._:-]*')
+# Printable ASCII without the space: what an HTTP request line carries unencoded.
+_URL_PATH_RE = re.compile(r'/[!-~]*')
 
 _LIST_RULE = 'webstack_apps must be a list of app declarations, got %s'
 _DB_HOST_RULE = 'must be a host name, an IPv4 address, a bracketed IPv6 address or the absolute path of a unix socket'
@@ -385,6 +419,10 @@ def _env(label: str, value: Any) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not v.IDENT_RE.fullmatch(key):
             v.reject(label, 'env', 'keys must match ^[A-Za-z_][A-Za-z0-9_]*$', key)
+        if key.startswith(RESERVED_ENV_PREFIX):
+            v.fail(
+                "%s: env key '%s' starts with %s, a prefix reserved for the collection's own variables; choose another name" % (label, key, RESERVED_ENV_PREFIX)
+            )
         if key in RESERVED_ENV:
             v.fail("%s: env key '%s' is derived by the collection from the app key %s; set %s instead" % (label, key, RESERVED_ENV[key], RESERVED_ENV[key]))
         if isinstance(item, (bool, int, float)):
@@ -444,6 +482,75 @@ def _socket_uses_nginx_port(label: str, socket: str, port: int, owner: str) -> N
         )
 
 
+def _layout(root: str) -> dict[str, str]:
+    """The directories of the release layout below ``root`` that nginx must never serve."""
+    return {
+        'releases_dir': root + '/releases',
+        'venvs_dir': root + '/venvs',
+        'current_dir': root + '/current',
+        'data_dir': root + '/data',
+    }
+
+
+def _string_list(label: str, key: str, value: Any) -> list[str]:
+    """A list of non-empty one-line strings (a new list)."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        v.reject(label, key, 'must be a list of strings', value)
+    result = []
+    for item in value:
+        if not isinstance(item, str):
+            v.reject(label, key, 'entries must be strings', item)
+        if not item:
+            v.reject(label, key, 'entries must not be empty', item)
+        if any(char in item for char in v.LINE_BREAKING):
+            v.reject(label, key, 'entries must not contain newline, carriage return or NUL characters', item)
+        result.append(item)
+    return result
+
+
+def _system_packages(label: str, value: Any) -> list[str]:
+    result = _string_list(label, 'system_packages', value)
+    for item in result:
+        if item.startswith('-'):
+            v.reject(label, 'system_packages', "entries must be package names, not options of the package manager (it starts with '-')", item)
+        if not _SYSTEM_PACKAGE_RE.fullmatch(item):
+            v.reject(label, 'system_packages', 'entries must be OS package names (^[A-Za-z0-9][A-Za-z0-9+._:-]*$, one package per entry, no spaces)', item)
+    return result
+
+
+def _health_url(label: str, value: Any) -> str:
+    v.single_line(label, 'health_url', value)
+    if not value.startswith('/'):
+        v.reject(label, 'health_url', "must be a URL path starting with '/'", value)
+    if v.has_whitespace(value):
+        v.reject(label, 'health_url', 'must not contain whitespace', value)
+    if not _URL_PATH_RE.fullmatch(value):
+        v.reject(label, 'health_url', 'may only contain printable ASCII characters (percent-encode the others)', value)
+    return value
+
+
+_HTTP_STATUS_RULE = 'an HTTP status code (an integer 100-599)'
+
+
+def _health_status(label: str, value: Any) -> list[int]:
+    """One status or a list of them, normalized to a sorted list without repeats; [] accepts any status below 500."""
+    if isinstance(value, bool) or not isinstance(value, (int, list, tuple)):
+        v.reject(label, 'health_status', 'must be %s or a list of them' % _HTTP_STATUS_RULE, value)
+    single = isinstance(value, int)
+    items = [value] if single else value
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, int) or not 100 <= item <= 599:
+            rule = 'must be %s' % _HTTP_STATUS_RULE if single else 'entries must be HTTP status codes (integers 100-599)'
+            v.reject(label, 'health_status', rule, item)
+    return sorted({int(item) for item in items})
+
+
+def _keep_releases(label: str, value: Any) -> int:
+    if not isinstance(value, bool) and isinstance(value, int) and value < 2:
+        v.reject(label, 'keep_releases', 'must be an integer >= 2: the previous release is what a roll-back switches to', value)
+    return v.require_int(label, 'keep_releases', value, 2)
+
+
 # --- one app, section by section -------------------------------------------------------------
 
 
@@ -469,31 +576,45 @@ def _aliases(label: str, app: Mapping, out: dict, data_dirs: tuple[str, ...]) ->
         v.reject(label, 'media_url', "must differ from static_url '%s' and neither may be a prefix of the other" % out['static_url'], out['media_url'])
 
     root = out['root']
-    code_dir, venv_dir, data_dir = root + '/src', root + '/venv', root + '/data'
+    layout = _layout(root)
+    releases_dir, current_dir = layout['releases_dir'], layout['current_dir']
     for key, leaf in (('static_root', 'static'), ('media_root', 'media')):
         value = app.get(key)
         path = '%s/%s' % (root, leaf) if value is None else v.abs_path(label, key, value)
         out[key] = path + '/'
         shown = out[key] if value is None else value
-        # nginx serves everything below an alias: never the code, the virtualenv or the app's data.
-        if v.inside(code_dir, path) or any(v.inside(path, private) or v.inside(private, path) for private in (venv_dir, data_dir)):
-            v.reject(label, key, 'must not be the project root, code_dir, venv_dir, data_dir, one of their parents or inside venv_dir or data_dir', shown)
-        if v.inside(path, code_dir):
+        # nginx serves everything below an alias: never a release (code), a virtualenv or the app's data.
+        if any(v.inside(private, path) for private in layout.values()) or any(v.inside(path, layout[private]) for private in ('venvs_dir', 'data_dir')):
+            v.reject(
+                label,
+                key,
+                'must not be the project root, releases_dir, venvs_dir, current_dir, data_dir, one of their parents or inside venvs_dir or data_dir',
+                shown,
+            )
+        if v.inside(path, releases_dir) or v.inside(path, current_dir):
             if key == 'media_root':
                 v.reject(
                     label,
                     key,
-                    "must not be inside code_dir '%s': a deploy replaces code_dir and would delete the uploads, so media must "
-                    "live outside it (the default is '%s/media')" % (code_dir, root),
+                    "must not be inside releases_dir '%s' or current_dir: each deploy builds a new release and old releases are deleted, "
+                    "so the uploads would be lost; media must live outside them (the default is '%s/media')" % (releases_dir, root),
                     shown,
                 )
             v.reject(
                 label,
                 key,
-                "must not be inside code_dir '%s': a deploy replaces code_dir, so collected static files must live outside it "
-                "(the default is '%s/static')" % (code_dir, root),
+                "must not be inside releases_dir '%s' or current_dir: each deploy builds a new release and old releases are deleted, "
+                "so collected static files must live outside them (the default is '%s/static')" % (releases_dir, root),
                 shown,
             )
+        for legacy in (root + '/src', root + '/venv'):
+            if v.inside(legacy, path) or v.inside(path, legacy):
+                v.reject(
+                    label,
+                    key,
+                    "must not be or be inside '%s': versions before releases kept the code and virtualenv there, and the first release removes it" % legacy,
+                    shown,
+                )
         if not (path.startswith(root + '/') or any(path.startswith(directory + '/') for directory in data_dirs)):
             v.reject(label, key, "must be inside root '%s' or inside one of data_dirs (%s)" % (root, ', '.join("'%s'" % d for d in data_dirs)), shown)
     if v.overlaps(out['static_root'], out['media_root']):
@@ -557,6 +678,70 @@ def _deployment(label: str, app: Mapping, out: dict) -> None:
     out['packages'] = [] if value is None else _packages(label, value)
     value = app.get('python')
     out['python'] = None if value is None else _python(label, value)
+    value = app.get('system_packages')
+    out['system_packages'] = [] if value is None else _system_packages(label, value)
+    value = app.get('settings_overlay')
+    out['settings_overlay'] = True if value is None else v.require_bool(label, 'settings_overlay', value)
+
+
+def _release(label: str, app: Mapping, out: dict) -> None:
+    """How a release is verified before it goes live, how many are kept, and the backups before migrations."""
+    value = app.get('pre_switch_commands')
+    out['pre_switch_commands'] = [] if value is None else _string_list(label, 'pre_switch_commands', value)
+    value = app.get('keep_releases')
+    out['keep_releases'] = 5 if value is None else _keep_releases(label, value)
+    value = app.get('health_url')
+    out['health_url'] = '/' if value is None else _health_url(label, value)
+    value = app.get('health_status')
+    out['health_status'] = [] if value is None else _health_status(label, value)
+    value = app.get('backup_before_migrate')
+    out['backup_before_migrate'] = True if value is None else v.require_bool(label, 'backup_before_migrate', value)
+    value = app.get('keep_backups')
+    out['keep_backups'] = 5 if value is None else v.require_int(label, 'keep_backups', value, 1)
+
+
+def _weak_secret_key(key: str) -> list[str]:
+    """Which of Django's rules for a weak SECRET_KEY (check security.W009) ``key`` breaks."""
+    reasons = []
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        reasons.append("it starts with '%s': Django's insecure default" % SECRET_KEY_INSECURE_PREFIX)
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        reasons.append('too short: %d characters of %d' % (len(key), SECRET_KEY_MIN_LENGTH))
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        reasons.append('too few distinct characters: %d of %d' % (len(set(key)), SECRET_KEY_MIN_UNIQUE_CHARACTERS))
+    return reasons
+
+
+def _secret_text(label: str, key: str, value: Any) -> None:
+    """A secret must be a non-empty one-line string; messages name the key, never the value."""
+    rule = '%s: %s must be a non-empty string on one line' % (label, key)
+    if isinstance(value, (bool, int, float)):
+        v.fail('%s, but YAML read it as %s: quote the value in the inventory' % (rule, v.type_word(value)))
+    if not isinstance(value, str):
+        v.fail('%s, got %s' % (rule, v.type_word(value)))
+    if not value:
+        v.fail('%s (it is empty)' % rule)
+    line_break = v.line_break_in(value)
+    if line_break is not None:
+        v.fail('%s (it contains %s)' % (rule, line_break))
+
+
+def _secret_key(label: str, app: Mapping, out: dict) -> None:
+    """Django's SECRET_KEY moves into env like the database password; none declared means the host makes one."""
+    # Secret: messages name the key, never the value.
+    key = app.get('secret_key')
+    in_env = out['env'].get(SECRET_KEY_ENV)
+    if key is None:
+        if in_env == '':
+            v.fail('%s: env %s must not be empty: set secret_key, or leave both out and a key is made on the host' % (label, SECRET_KEY_ENV))
+        return
+    _secret_text(label, 'secret_key', key)
+    reasons = _weak_secret_key(key)
+    if reasons:
+        v.fail("%s: secret_key is weak by Django's check security.W009 (%s); make one with %s" % (label, '; '.join(reasons), SECRET_KEY_COMMAND))
+    if in_env is not None and in_env != key:
+        v.fail('%s: secret_key and env %s are both set and differ; set only one' % (label, SECRET_KEY_ENV))
+    out['env'] = dict(out['env'], **{SECRET_KEY_ENV: key})
 
 
 def _database(label: str, app: Mapping, out: dict) -> None:
@@ -589,16 +774,7 @@ def _database(label: str, app: Mapping, out: dict) -> None:
     password = value.get('password')
     in_env = out['env'].get(DB_PASSWORD_ENV)
     if password is not None:
-        rule = '%s: database.password must be a non-empty string on one line' % label
-        if isinstance(password, (bool, int, float)):
-            v.fail('%s, but YAML read it as %s: quote the value in the inventory' % (rule, v.type_word(password)))
-        if not isinstance(password, str):
-            v.fail('%s, got %s' % (rule, v.type_word(password)))
-        if not password:
-            v.fail('%s (it is empty)' % rule)
-        line_break = v.line_break_in(password)
-        if line_break is not None:
-            v.fail('%s (it contains %s)' % (rule, line_break))
+        _secret_text(label, 'database.password', password)
         if in_env is not None and in_env != password:
             v.fail('%s: database.password and env %s are both set and differ; set only one' % (label, DB_PASSWORD_ENV))
         out['env'] = dict(out['env'], **{DB_PASSWORD_ENV: password})
@@ -632,9 +808,22 @@ def allowed_hosts(server_names: Sequence[str]) -> list[str]:
     return result
 
 
+def csrf_trusted_origins(server_names: Sequence[str]) -> list[str]:
+    """Django's CSRF_TRUSTED_ORIGINS for nginx server names: both schemes; '.example.com' is '*.example.com'; '_' is none."""
+    result: list[str] = []
+    for name in server_names:
+        if name == '_':
+            continue
+        host = '*' + name if name.startswith('.') else name
+        for origin in ('http://' + host, 'https://' + host):
+            if origin not in result:
+                result.append(origin)
+    return result
+
+
 def _derived(out: dict) -> dict:
     """The keys computed from the others: paths and names nobody may override."""
-    name, root = out['name'], out['root']
+    name, layout = out['name'], _layout(out['root'])
     unix = out['socket'] == 'unix'
     socket_path = '/run/uwsgi-%s/%s.sock' % (name, name) if unix else None
     if unix:
@@ -649,12 +838,25 @@ def _derived(out: dict) -> dict:
         'uwsgi_socket': socket_path if unix else out['socket'],
         'nginx_upstream': upstream,
         'allowed_hosts': allowed_hosts(out['server_names']),
-        'code_dir': root + '/src',
-        'venv_dir': root + '/venv',
-        'data_dir': root + '/data',
+        'csrf_trusted_origins': csrf_trusted_origins(out['server_names']),
+        'releases_dir': layout['releases_dir'],
+        'venvs_dir': layout['venvs_dir'],
+        'current_dir': layout['current_dir'],
+        # current -> releases/<id>: the serving release's code, and its virtualenv (a link into venvs_dir).
+        'code_dir': layout['current_dir'] + '/src',
+        'venv_dir': layout['current_dir'] + '/venv',
+        'data_dir': layout['data_dir'],
+        'backup_dir': layout['data_dir'] + '/backups',
         'unit': 'uwsgi-%s' % name,
         'env_file': '/etc/webstack/%s.env' % name,
     }
+
+
+def _shown_derived(value: Any) -> str:
+    """A derived key's value for a message: a list of strings (host names, origins) is shown whole, being no secret."""
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return '[%s]' % ', '.join(v.shown(item) for item in value)
+    return v.shown(value)
 
 
 def normalize_app(app: Any, index: int | None = None, redis_databases: Any = DEFAULT_REDIS_DATABASES, data_dirs: Any = DEFAULT_DATA_DIRS) -> dict[str, Any]:
@@ -671,12 +873,17 @@ def normalize_app(app: Any, index: int | None = None, redis_databases: Any = DEF
     _aliases(label, app, out, data_dirs)
     _serving(label, app, out)
     _deployment(label, app, out)
+    _secret_key(label, app, out)
+    _release(label, app, out)
     _database(label, app, out)
     _cache(label, app, out, redis_databases)
     derived = _derived(out)
     for key in DERIVED_KEYS:
         if key in app and app[key] != derived[key]:
-            v.reject(label, key, 'is derived from the other keys and cannot be set (expected %s)' % v.shown(derived[key]), app[key])
+            v.fail(
+                '%s: %s is derived from the other keys and cannot be set (expected %s), got %s'
+                % (label, key, _shown_derived(derived[key]), _shown_derived(app[key]))
+            )
     result = {key: out[key] for key in INPUT_KEYS}
     result.update(derived)
     return result

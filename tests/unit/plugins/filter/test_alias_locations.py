@@ -42,8 +42,9 @@ def test_custom_values_get_one_trailing_slash_and_normalized_input_agrees():
 
 def test_media_inside_the_code_is_refused():
     with pytest.raises(AnsibleFilterError) as excinfo:
-        alias_locations({'name': 'demo', 'src': 'x', 'media_root': '/srv/demo/src/media'})
+        alias_locations({'name': 'demo', 'src': 'x', 'media_root': '/srv/demo/current/src/media'})
     assert str(excinfo.value) == (
-        "app 'demo': media_root must not be inside code_dir '/srv/demo/src': a deploy replaces code_dir and would delete the uploads, "
-        "so media must live outside it (the default is '/srv/demo/media'), got '/srv/demo/src/media'"
+        "app 'demo': media_root must not be inside releases_dir '/srv/demo/releases' or current_dir: each deploy builds a new release "
+        "and old releases are deleted, so the uploads would be lost; media must live outside them (the default is '/srv/demo/media'), "
+        "got '/srv/demo/current/src/media'"
     )

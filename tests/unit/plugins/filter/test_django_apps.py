@@ -7,10 +7,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.webstack.django.plugins.filter import django_apps as django_apps_module
 from ansible_collections.webstack.django.plugins.filter.django_apps import FilterModule
+from ansible_collections.webstack.django.plugins.plugin_utils.apps import DERIVED_KEYS, INPUT_KEYS, SECRET_INPUT_KEYS, normalize_app
 
 django_apps = FilterModule().filters()['django_apps']
 SECRET = 'hunter2-TOPSECRET'
@@ -57,3 +62,22 @@ def test_applies_the_list_rules():
 def test_is_idempotent():
     once = django_apps([{'name': 'a', 'git': 'https://git.example.com/a.git', 'version': 'HEAD'}, {'name': 'b', 'src': 'x', 'port': 8080}])
     assert django_apps(once) == once
+
+
+def _documentation():
+    return yaml.safe_load(Path(django_apps_module.__file__).with_suffix('.yml').read_text(encoding='utf-8'))
+
+
+def test_the_documentation_names_every_key():
+    doc = _documentation()
+    documented = doc['DOCUMENTATION']['options']['_input']['suboptions']
+    assert sorted(documented) == sorted(INPUT_KEYS + SECRET_INPUT_KEYS)
+    assert set(DERIVED_KEYS) <= set(doc['RETURN']['_value']['contains'])
+
+
+def test_the_documented_defaults_are_the_defaults():
+    documented = _documentation()['DOCUMENTATION']['options']['_input']['suboptions']
+    normalized = normalize_app({'name': 'demo', 'src': 'x'})
+    defaults = {key: option['default'] for key, option in documented.items() if 'default' in option}
+    assert 'health_status' in defaults and 'keep_releases' in defaults
+    assert defaults == {key: normalized[key] for key in defaults}

@@ -51,3 +51,11 @@ def test_keyword_arguments_and_errors():
     with pytest.raises(AnsibleFilterError) as excinfo:
         django_deployment(None)
     assert str(excinfo.value) == 'webstack_apps must be a list of app declarations, got null'
+
+
+def test_a_declared_secret_key_is_only_in_the_secrets():
+    key = 'Zq3vTENDnW0b1mR7fX9kLp2sY8cH4uJ6gA5eV_-oQiKxMtBzrUyd'
+    result = django_deployment([{'name': 'blog', 'src': 'files/blog', 'secret_key': key}])
+    assert result['secrets'] == {'blog': {'DJANGO_SECRET_KEY': key}}
+    assert 'secret_key' not in result['apps'][0]
+    assert key not in repr(result['apps'])

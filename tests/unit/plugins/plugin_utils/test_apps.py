@@ -23,9 +23,11 @@ from ansible_collections.webstack.django.plugins.plugin_utils.apps import (
     DERIVED_KEYS,
     INPUT_KEYS,
     RESERVED_ENV,
+    SECRET_INPUT_KEYS,
     SYSTEM_ACCOUNTS,
     alias_locations,
     allowed_hosts,
+    csrf_trusted_origins,
     deployment,
     is_system_account,
     normalize_app,
@@ -35,6 +37,8 @@ from ansible_collections.webstack.django.plugins.plugin_utils.apps import (
 SAFE_URL = re.compile(r'[A-Za-z0-9._~/-]+')
 SAFE_PATH = re.compile(r'[A-Za-z0-9._~/+@-]+')
 SECRET = 'hunter2-TOPSECRET'
+# A key Django's check security.W009 accepts: 50+ characters, 5+ distinct ones, not 'django-insecure-'.
+STRONG_KEY = 'Zq3vTENDnW0b1mR7fX9kLp2sY8cH4uJ6gA5eV_-oQiKxMtBzrUyd'
 GIT = 'https://git.example.com/shop.git'
 
 
@@ -85,8 +89,16 @@ DEFAULTS = {
     'version': None,
     'requirements': 'requirements.txt',
     'packages': [],
+    'system_packages': [],
     'python': None,
+    'settings_overlay': True,
+    'pre_switch_commands': [],
+    'keep_releases': 5,
+    'health_url': '/',
+    'health_status': [],
     'database': None,
+    'backup_before_migrate': True,
+    'keep_backups': 5,
     'cache': None,
     'socket_type': 'unix',
     'runtime_dir': '/run/uwsgi-demo',
@@ -94,9 +106,14 @@ DEFAULTS = {
     'uwsgi_socket': '/run/uwsgi-demo/demo.sock',
     'nginx_upstream': 'unix:/run/uwsgi-demo/demo.sock',
     'allowed_hosts': ['demo'],
-    'code_dir': '/srv/demo/src',
-    'venv_dir': '/srv/demo/venv',
+    'csrf_trusted_origins': ['http://demo', 'https://demo'],
+    'releases_dir': '/srv/demo/releases',
+    'venvs_dir': '/srv/demo/venvs',
+    'current_dir': '/srv/demo/current',
+    'code_dir': '/srv/demo/current/src',
+    'venv_dir': '/srv/demo/current/venv',
     'data_dir': '/srv/demo/data',
+    'backup_dir': '/srv/demo/data/backups',
     'unit': 'uwsgi-demo',
     'env_file': '/etc/webstack/demo.env',
 }
@@ -108,7 +125,9 @@ def test_defaults():
 
 def test_keys_come_in_contract_order():
     assert list(normalize_app(app())) == list(INPUT_KEYS + DERIVED_KEYS)
+    assert list(normalize_app(app(secret_key=STRONG_KEY))) == list(INPUT_KEYS + DERIVED_KEYS)
     assert 'socket_dir' not in DERIVED_KEYS
+    assert not set(SECRET_INPUT_KEYS) & set(INPUT_KEYS + DERIVED_KEYS)
 
 
 def test_defaults_follow_name_project_and_root():
@@ -119,9 +138,13 @@ def test_defaults_follow_name_project_and_root():
     assert result['root'] == '/opt/shop'
     assert result['static_root'] == '/opt/shop/static/'
     assert result['media_root'] == '/opt/shop/media/'
-    assert result['code_dir'] == '/opt/shop/src'
-    assert result['venv_dir'] == '/opt/shop/venv'
+    assert result['releases_dir'] == '/opt/shop/releases'
+    assert result['venvs_dir'] == '/opt/shop/venvs'
+    assert result['current_dir'] == '/opt/shop/current'
+    assert result['code_dir'] == '/opt/shop/current/src'
+    assert result['venv_dir'] == '/opt/shop/current/venv'
     assert result['data_dir'] == '/opt/shop/data'
+    assert result['backup_dir'] == '/opt/shop/data/backups'
     assert result['env_file'] == '/etc/webstack/my-shop.env'
     assert result['src'] is None
     assert result['git'] == GIT
@@ -130,7 +153,27 @@ def test_defaults_follow_name_project_and_root():
 
 
 def test_null_means_default():
-    explicit_nulls = app(root=None, socket=None, public_socket=None, env=None, packages=None, port=None, python=None, version=None, database=None, cache=None)
+    explicit_nulls = app(
+        root=None,
+        socket=None,
+        public_socket=None,
+        env=None,
+        packages=None,
+        port=None,
+        python=None,
+        version=None,
+        database=None,
+        cache=None,
+        system_packages=None,
+        settings_overlay=None,
+        pre_switch_commands=None,
+        keep_releases=None,
+        health_url=None,
+        health_status=None,
+        backup_before_migrate=None,
+        keep_backups=None,
+        secret_key=None,
+    )
     assert normalize_app(explicit_nulls) == normalize_app(app())
 
 
@@ -158,7 +201,15 @@ def test_explicit_values_are_kept():
         env={'DEBUG': 'false', 'WORKERS': '3', 'DJANGO_DB_PASSWORD': SECRET},
         requirements='',
         packages=['gunicorn>=21', 'psycopg[binary]'],
+        system_packages=['libpq-dev', 'g++', 'libc6:amd64', 'python3.12-dev', 'libxml2_x'],
         python='/usr/bin/python3.12',
+        settings_overlay=False,
+        pre_switch_commands=['./manage.py check --deploy --fail-level WARNING', 'python -c "import demo.celery"'],
+        keep_releases=2,
+        health_url='/healthz/?full=1&x=%20',
+        health_status=[302, 200, 200],
+        backup_before_migrate=False,
+        keep_backups=1,
     )
     result = normalize_app(decl)
     assert result['static_url'] == '/assets/'
@@ -171,7 +222,9 @@ def test_explicit_values_are_kept():
     assert result['requirements'] == ''
     assert result['harakiri'] == 0
     assert result['python'] == '/usr/bin/python3.12'
-    assert result['code_dir'] == '/home/demo/src'
+    assert result['code_dir'] == '/home/demo/current/src'
+    assert result['health_status'] == [200, 302]
+    assert result['csrf_trusted_origins'] == ['http://demo.example.com', 'https://demo.example.com', 'http://*.example.org', 'https://*.example.org']
     for key in (
         'user',
         'group',
@@ -186,6 +239,13 @@ def test_explicit_values_are_kept():
         'max_requests',
         'listen',
         'packages',
+        'system_packages',
+        'settings_overlay',
+        'pre_switch_commands',
+        'keep_releases',
+        'health_url',
+        'backup_before_migrate',
+        'keep_backups',
     ):
         assert result[key] == decl[key], key
 
@@ -196,7 +256,16 @@ def test_git_app_keeps_its_version():
 
 
 def test_input_is_not_mutated_and_output_is_new():
-    decl = app(env={'A': 'b'}, server_names=['demo'], packages=['x'], database={'password': SECRET})
+    decl = app(
+        env={'A': 'b'},
+        server_names=['demo'],
+        packages=['x'],
+        system_packages=['libpq-dev'],
+        pre_switch_commands=['true'],
+        health_status=[200],
+        database={'password': SECRET},
+        secret_key=STRONG_KEY,
+    )
     apps = [decl]
     snapshot = copy.deepcopy(apps)
     result = normalize_apps(apps)
@@ -205,6 +274,9 @@ def test_input_is_not_mutated_and_output_is_new():
     assert result[0]['env'] is not decl['env']
     assert result[0]['server_names'] is not decl['server_names']
     assert result[0]['packages'] is not decl['packages']
+    assert result[0]['system_packages'] is not decl['system_packages']
+    assert result[0]['pre_switch_commands'] is not decl['pre_switch_commands']
+    assert result[0]['health_status'] is not decl['health_status']
     assert result[0]['database'] is not decl['database']
     normalized = result[0]
     snapshot = copy.deepcopy(normalized)
@@ -233,11 +305,24 @@ def test_roots_outside_system_directories_are_accepted(root):
         ('static_root', '/srv/demo/assets'),  # inside root
         ('static_root', '/srv/demo-static'),  # inside the data dir /srv
         ('media_root', '/var/www/demo/media'),  # inside the data dir /var/www
-        ('media_root', '/srv/demo/srcmedia'),  # beside code_dir, not inside it
+        ('media_root', '/srv/demo/releasesmedia'),  # beside releases_dir, not inside it
+        ('static_root', '/srv/demo/current-static'),  # beside current_dir, not inside it
+        ('media_root', '/srv/demo/venvs-media'),  # beside venvs_dir, not inside it
+        ('media_root', '/srv/demo/srcmedia'),  # beside the former code directory, not inside it
     ],
 )
 def test_alias_directories_inside_root_or_a_data_dir_are_accepted(key, value):
     assert normalize_app(app(**{key: value}))[key] == value + '/'
+
+
+@pytest.mark.parametrize('key, value', [('media_root', '/srv/demo/src/media'), ('static_root', '/srv/demo/venv')])
+def test_the_former_code_and_virtualenv_directories_are_refused(key, value):
+    # The first release removes them (webstack_release.py prune): uploads there would be lost.
+    legacy = value if value.endswith('venv') else '/srv/demo/src'
+    message = "app 'demo': %s must not be or be inside '%s': versions before releases kept the code and virtualenv there, and the first " % (key, legacy)
+    with pytest.raises(AnsibleFilterError) as error:
+        normalize_app(app(**{key: value}))
+    assert str(error.value) == message + "release removes it, got '%s'" % value
 
 
 def test_data_dirs_argument_replaces_the_default():
@@ -273,6 +358,7 @@ def test_wildcard_socket_with_public_socket(socket):
 def test_env_db_password_is_allowed_and_the_reserved_table_is_complete():
     assert normalize_app(app(env={'DJANGO_DB_PASSWORD': SECRET, 'DJANGO_SECRET_KEY': SECRET}))['env']['DJANGO_DB_PASSWORD'] == SECRET
     assert 'DJANGO_DB_PASSWORD' not in RESERVED_ENV
+    assert 'DJANGO_SECRET_KEY' not in RESERVED_ENV
     assert sorted(RESERVED_ENV) == sorted(
         [
             'DJANGO_SETTINGS_MODULE',
@@ -288,9 +374,19 @@ def test_env_db_password_is_allowed_and_the_reserved_table_is_complete():
             'DJANGO_DB_HOST',
             'DJANGO_DB_PORT',
             'DJANGO_REDIS_URL',
+            'DJANGO_CSRF_TRUSTED_ORIGINS',
+            'SECRET_KEY',
+            'ALLOWED_HOSTS',
+            'DATABASE_URL',
+            'REDIS_URL',
         ]
     )
-    assert set(RESERVED_ENV.values()) <= set(INPUT_KEYS)
+    assert set(RESERVED_ENV.values()) <= set(INPUT_KEYS + SECRET_INPUT_KEYS)
+
+
+@pytest.mark.parametrize('key', ['webstack_release', 'WEBSTACKX', 'MY_WEBSTACK_X', 'DJANGO_SECRET_KEY', 'SECRET_KEY_FALLBACKS'])
+def test_env_names_near_the_reserved_ones_are_allowed(key):
+    assert key in normalize_app(app(env={key: STRONG_KEY}))['env']
 
 
 @pytest.mark.parametrize('names', [['.example.com'], ['*.example.com', 'example.com'], ['localhost', '_']])
@@ -360,6 +456,39 @@ def test_allowed_hosts(names, hosts):
     assert allowed_hosts([name.lower() for name in names]) == hosts
 
 
+@pytest.mark.parametrize(
+    'names, origins',
+    [
+        (['shop.example.com'], ['http://shop.example.com', 'https://shop.example.com']),
+        (['*.example.com'], ['http://*.example.com', 'https://*.example.com']),
+        (['.example.com'], ['http://*.example.com', 'https://*.example.com']),
+        (['_'], []),
+        (['_', 'localhost'], ['http://localhost', 'https://localhost']),
+        (
+            ['*.example.com', '.example.com', 'example.com', '_'],
+            ['http://*.example.com', 'https://*.example.com', 'http://example.com', 'https://example.com'],
+        ),
+        (['WWW.Example.com'], ['http://www.example.com', 'https://www.example.com']),
+    ],
+)
+def test_csrf_trusted_origins(names, origins):
+    assert normalize_app(app(server_names=names))['csrf_trusted_origins'] == origins
+    assert csrf_trusted_origins([name.lower() for name in names]) == origins
+
+
+def test_release_layout_follows_the_root():
+    result = normalize_app(app(root='/var/apps/demo/'))
+    assert {key: result[key] for key in ('releases_dir', 'venvs_dir', 'current_dir', 'code_dir', 'venv_dir', 'data_dir', 'backup_dir')} == {
+        'releases_dir': '/var/apps/demo/releases',
+        'venvs_dir': '/var/apps/demo/venvs',
+        'current_dir': '/var/apps/demo/current',
+        'code_dir': '/var/apps/demo/current/src',
+        'venv_dir': '/var/apps/demo/current/venv',
+        'data_dir': '/var/apps/demo/data',
+        'backup_dir': '/var/apps/demo/data/backups',
+    }
+
+
 def test_default_server_name_is_the_app_name_even_when_not_a_host_name():
     result = normalize_app({'name': 'shop_2-', 'src': 'x'})
     assert result['server_names'] == ['shop_2-']
@@ -369,8 +498,14 @@ def test_default_server_name_is_the_app_name_even_when_not_a_host_name():
 
 def test_derived_keys_with_their_own_values_are_accepted():
     decl = app(
-        code_dir='/srv/demo/src',
-        venv_dir='/srv/demo/venv',
+        releases_dir='/srv/demo/releases',
+        venvs_dir='/srv/demo/venvs',
+        current_dir='/srv/demo/current',
+        code_dir='/srv/demo/current/src',
+        venv_dir='/srv/demo/current/venv',
+        data_dir='/srv/demo/data',
+        backup_dir='/srv/demo/data/backups',
+        csrf_trusted_origins=['http://demo', 'https://demo'],
         unit='uwsgi-demo',
         socket_type='unix',
         socket_path='/run/uwsgi-demo/demo.sock',
@@ -379,6 +514,108 @@ def test_derived_keys_with_their_own_values_are_accepted():
         allowed_hosts=['demo'],
     )
     assert normalize_app(decl) == normalize_app(app())
+
+
+# --- releases, health checks, backups, settings overlay, system packages ---------------------------
+
+
+@pytest.mark.parametrize(
+    'value, normalized',
+    [
+        (200, [200]),
+        ([], []),
+        ([302, 200, 302], [200, 302]),
+        ((204, 100, 599), [100, 204, 599]),
+    ],
+)
+def test_health_status_is_a_sorted_list_without_repeats(value, normalized):
+    once = normalize_app(app(health_status=value))
+    assert once['health_status'] == normalized
+    assert normalize_app(once) == once
+
+
+@pytest.mark.parametrize('url', ['/', '/healthz', '/health/?verbose=1', '/a/b%20c#frag', "/~user/!$&'()*+,;=:@"])
+def test_health_url_forms_are_kept(url):
+    assert normalize_app(app(health_url=url))['health_url'] == url
+
+
+@pytest.mark.parametrize('keep_releases, keep_backups', [(2, 1), (5, 5), (100, 30)])
+def test_numbers_of_releases_and_backups_at_their_minimum_and_above(keep_releases, keep_backups):
+    result = normalize_app(app(keep_releases=keep_releases, keep_backups=keep_backups))
+    assert (result['keep_releases'], result['keep_backups']) == (keep_releases, keep_backups)
+
+
+def test_lists_of_commands_and_packages_are_kept_in_order():
+    commands = ('python manage.py check --deploy', 'test -f manage.py && echo ok', 'x')
+    result = normalize_app(app(pre_switch_commands=commands, system_packages=('libmariadb-dev', 'pkg-config', 'libpq-dev')))
+    assert result['pre_switch_commands'] == list(commands)
+    assert result['system_packages'] == ['libmariadb-dev', 'pkg-config', 'libpq-dev']
+
+
+def test_backup_settings_apply_without_a_database():
+    # Nothing to dump then; the keys are still validated and kept, so adding a database later needs no change.
+    result = normalize_app(app(backup_before_migrate=False, keep_backups=3))
+    assert (result['database'], result['backup_before_migrate'], result['keep_backups']) == (None, False, 3)
+
+
+# --- secret_key: Django's SECRET_KEY, a secret like the database password --------------------------
+
+
+def test_secret_key_moves_to_env():
+    once = normalize_app(app(secret_key=STRONG_KEY, env={'A': 'b'}))
+    assert 'secret_key' not in once
+    assert once['env'] == {'A': 'b', 'DJANGO_SECRET_KEY': STRONG_KEY}
+    assert normalize_app(once) == once
+    split = deployment([app(secret_key=STRONG_KEY, database={'password': SECRET})])
+    assert split['secrets'] == {'demo': {'DJANGO_SECRET_KEY': STRONG_KEY, 'DJANGO_DB_PASSWORD': SECRET}}
+    assert STRONG_KEY not in repr(split['apps'])
+
+
+def test_secret_key_may_also_be_given_in_env_alike():
+    assert normalize_app(app(secret_key=STRONG_KEY, env={'DJANGO_SECRET_KEY': STRONG_KEY}))['env'] == {'DJANGO_SECRET_KEY': STRONG_KEY}
+
+
+def test_env_secret_key_is_accepted_as_before():
+    # Back-compat: a key given in env is the app's own choice, checked only like every env value.
+    assert normalize_app(app(env={'DJANGO_SECRET_KEY': SECRET}))['env'] == {'DJANGO_SECRET_KEY': SECRET}
+
+
+def test_without_a_secret_key_env_has_none():
+    # The django role then makes one on the host.
+    assert normalize_app(app())['env'] == {}
+    assert deployment([app()])['secrets'] == {'demo': {}}
+
+
+@pytest.mark.parametrize(
+    'key',
+    [
+        'x' * 45 + 'abcde',  # exactly 50 characters, exactly 5 distinct ones
+        'django-insecurE-' + STRONG_KEY,  # the insecure prefix is case-sensitive, as in Django
+        STRONG_KEY + ' with spaces and \u00e9',
+    ],
+)
+def test_secret_keys_at_the_edge_of_djangos_rule_are_accepted(key):
+    assert normalize_app(app(secret_key=key))['env'] == {'DJANGO_SECRET_KEY': key}
+
+
+@pytest.mark.parametrize(
+    'overrides',
+    [
+        {'secret_key': SECRET},
+        {'secret_key': SECRET + '\n' + STRONG_KEY},
+        {'secret_key': 'django-insecure-' + SECRET * 4},
+        {'secret_key': [SECRET]},
+        {'secret_key': {SECRET: SECRET}},
+        {'secret_key': STRONG_KEY + SECRET, 'env': {'DJANGO_SECRET_KEY': SECRET}},
+        {'secret_key': SECRET * 4, 'name': 'Bad'},
+        {'secret_key': SECRET * 4, 'statc_url': '/s/'},
+        {'secret_key': SECRET * 4, 'database': {'password': SECRET, 'user': 'root'}},
+    ],
+)
+def test_secret_key_never_appears_in_error_messages(overrides):
+    message = error(normalize_apps, [app(**overrides)])
+    assert SECRET not in message
+    assert STRONG_KEY not in message
 
 
 def test_alias_locations_of_a_normalized_app():
@@ -574,12 +811,12 @@ def test_database_password_never_appears_in_error_messages(database):
 @pytest.mark.parametrize(
     'env',
     [
-        {'SECRET_KEY': SECRET + '\n'},
-        {'SECRET_KEY': SECRET + '\r'},
-        {'SECRET_KEY': '\x00' + SECRET},
-        {'SECRET_KEY': [SECRET]},
-        {'SECRET_KEY': {SECRET: SECRET}},
-        {'SECRET_KEY': (SECRET,)},
+        {'API_TOKEN': SECRET + '\n'},
+        {'API_TOKEN': SECRET + '\r'},
+        {'API_TOKEN': '\x00' + SECRET},
+        {'API_TOKEN': [SECRET]},
+        {'API_TOKEN': {SECRET: SECRET}},
+        {'API_TOKEN': (SECRET,)},
         [SECRET],
         SECRET,
     ],
@@ -602,14 +839,14 @@ def test_env_values_never_appear_in_error_messages(env):
     ],
 )
 def test_env_values_do_not_leak_through_other_errors(overrides):
-    message = error(normalize_apps, [app(env={'SECRET_KEY': SECRET}, **overrides)])
+    message = error(normalize_apps, [app(env={'API_TOKEN': SECRET}, **overrides)])
     assert SECRET not in message
 
 
 @given(st.tuples(st.text(max_size=10), st.sampled_from('\n\r\x00'), st.text(max_size=10)).map(''.join))
 def test_env_values_with_line_breaks_are_rejected_without_echo(value):
-    message = error(normalize_app, app(env={'SECRET_KEY': SECRET + value}))
-    assert message == "app 'demo': env value for key 'SECRET_KEY' must not contain newline, carriage return or NUL characters"
+    message = error(normalize_app, app(env={'API_TOKEN': SECRET + value}))
+    assert message == "app 'demo': env value for key 'API_TOKEN' must not contain newline, carriage return or NUL characters"
 
 
 @given(st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans()))
@@ -653,6 +890,11 @@ SOCKETS = st.one_of(
     st.builds(lambda labels, port: '%s:%d' % ('.'.join(labels), port), st.lists(HOST_LABEL, min_size=1, max_size=3), PORT),
 )
 ENV_VALUES = st.text(st.characters(blacklist_characters='\n\r\x00'), max_size=20)
+# Names the collection sets itself ('SECRET_KEY', 'WEBSTACK_X') are refused: test_refusals.py.
+ENV_NAMES = _word(ALNUM[:52] + '_', ALNUM + '_', 10).filter(lambda name: name not in RESERVED_ENV and not name.startswith('WEBSTACK_'))
+STRONG_KEYS = st.text(st.characters(blacklist_characters='\n\r\x00'), min_size=50, max_size=80).filter(
+    lambda key: len(set(key)) >= 5 and not key.startswith('django-insecure-')
+)
 
 
 VALID_APPS = (
@@ -679,10 +921,19 @@ VALID_APPS = (
             'client_max_body_size': st.builds('{0}{1}'.format, st.integers(min_value=0, max_value=9999), st.sampled_from(['', 'k', 'K', 'm', 'M', 'g', 'G'])),
             'processes': st.integers(min_value=1, max_value=64),
             'harakiri': st.integers(min_value=0, max_value=600),
-            'env': st.dictionaries(_word(ALNUM[:52] + '_', ALNUM + '_', 10), ENV_VALUES, max_size=3),
+            'env': st.dictionaries(ENV_NAMES, ENV_VALUES, max_size=3),
             'requirements': st.sampled_from(['', 'requirements.txt', 'requirements/prod.txt']),
             'packages': st.lists(st.sampled_from(['django>=4.2', 'psycopg[binary]', 'whitenoise']), max_size=2),
             'python': st.sampled_from([None, '/usr/bin/python3', '/opt/python3.12/bin/python3']),
+            'system_packages': st.lists(st.sampled_from(['libpq-dev', 'g++', 'libc6:amd64', 'python3.12-dev']), max_size=2),
+            'settings_overlay': st.booleans(),
+            'pre_switch_commands': st.lists(st.text(st.characters(blacklist_characters='\n\r\x00'), min_size=1, max_size=20), max_size=2),
+            'keep_releases': st.integers(min_value=2, max_value=50),
+            'health_url': st.sampled_from(['/', '/healthz', '/health/?full=1']),
+            'health_status': st.one_of(st.integers(100, 599), st.lists(st.integers(100, 599), max_size=4)),
+            'backup_before_migrate': st.booleans(),
+            'keep_backups': st.integers(min_value=1, max_value=50),
+            'secret_key': STRONG_KEYS,
         },
     )
     .map(
@@ -829,7 +1080,9 @@ def test_property_arbitrary_input_is_rejected_or_safe(key, chars, value):
         _assert_safe_prefix(item['alias'], SAFE_PATH)
     for directory in (result['static_root'], result['media_root']):
         assert directory.startswith(('/srv/demo/', '/srv/', '/var/www/'))
-        assert not directory.startswith(result['code_dir'] + '/')
+        for private in ('releases_dir', 'venvs_dir', 'current_dir', 'code_dir', 'data_dir', 'backup_dir'):
+            assert not directory.startswith(result[private] + '/')
+            assert not (result[private] + '/').startswith(directory)
 
 
 @given(value=ARBITRARY)
@@ -841,7 +1094,7 @@ def test_property_arbitrary_root_is_rejected_or_safe(value):
     assert SAFE_PATH.fullmatch(result['root']) and result['root'].startswith('/') and not result['root'].endswith('/')
     assert not set(segments(result['root'])) & {'', '.', '..'}
     assert segments(result['root'])[0] not in ('etc', 'proc', 'sys', 'dev', 'boot', 'usr', 'bin', 'sbin', 'lib', 'run', 'tmp', 'root')
-    for key in ('code_dir', 'venv_dir'):
+    for key in ('releases_dir', 'venvs_dir', 'current_dir', 'code_dir', 'venv_dir', 'data_dir', 'backup_dir'):
         assert result[key].startswith(result['root'] + '/')
 
 
@@ -852,3 +1105,26 @@ def test_property_data_tier_secrets_stay_in_env(password, db):
     assert normalize_app(once) == once
     assert 'password' not in once['database']
     assert deployment([once])['secrets'] == {'demo': {'DJANGO_DB_PASSWORD': password}}
+
+
+@given(key=STRONG_KEYS)
+def test_property_secret_key_stays_in_env(key):
+    once = normalize_app(app(secret_key=key))
+    assert once['env'] == {'DJANGO_SECRET_KEY': key}
+    assert 'secret_key' not in once
+    assert normalize_app(once) == once
+    split = deployment([app(secret_key=key)])
+    assert split['secrets'] == {'demo': {'DJANGO_SECRET_KEY': key}}
+    assert key not in repr(split['apps'])
+
+
+@given(key=st.text(st.characters(blacklist_characters='\n\r\x00'), min_size=1, max_size=80))
+def test_property_weak_secret_keys_are_refused_by_djangos_rule(key):
+    weak = len(key) < 50 or len(set(key)) < 5 or key.startswith('django-insecure-')
+    try:
+        normalize_app(app(secret_key=key))
+    except AnsibleFilterError as exc:
+        assert weak
+        assert str(exc).startswith("app 'demo': secret_key is weak by Django's check security.W009 (")
+        return
+    assert not weak

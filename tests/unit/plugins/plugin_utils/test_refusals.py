@@ -22,7 +22,7 @@ ACCOUNT = (
     "must not be a system account: the collection refuses to take over an existing system account; "
     "choose a name of the app's own (user and group default to the app's name)"
 )
-PARENTS = 'must not be the project root, code_dir, venv_dir, data_dir, one of their parents or inside venv_dir or data_dir'
+PARENTS = 'must not be the project root, releases_dir, venvs_dir, current_dir, data_dir, one of their parents or inside venvs_dir or data_dir'
 OUTSIDE = "must be inside root '/srv/demo' or inside one of data_dirs ('/srv', '/var/www')"
 WILDCARD = (
     'must not bind a wildcard address unless public_socket is true: the uwsgi protocol has no authentication and lets its peer '
@@ -36,6 +36,13 @@ DB_ACCOUNT = "must not be root or a MySQL/MariaDB system account: the app would 
 DB_HOST_RULE = 'must be a host name, an IPv4 address, a bracketed IPv6 address or the absolute path of a unix socket'
 REDIS = 'must be below redis_databases (%d, the number of databases the Redis server has)'
 YAML_HINT = 'quote the value in the inventory'
+SECRET_KEY_RULE = 'secret_key must be a non-empty string on one line'
+STRONG_KEY = 'Zq3vTENDnW0b1mR7fX9kLp2sY8cH4uJ6gA5eV_-oQiKxMtBzrUyd'
+MAKE_KEY = "make one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+HTTP_STATUS = 'an HTTP status code (an integer 100-599)'
+HTTP_STATUS_ENTRIES = 'entries must be HTTP status codes (integers 100-599)'
+SYSTEM_PACKAGE_RULE = 'entries must be OS package names (^[A-Za-z0-9][A-Za-z0-9+._:-]*$, one package per entry, no spaces)'
+RELEASE_CODE = "must not be inside releases_dir '/srv/demo/releases' or current_dir: each deploy builds a new release and old releases are deleted, "
 
 
 def app(**overrides):
@@ -68,6 +75,10 @@ def shared_dir(value, shown=None):
 
 def reserved(env_key, app_key):
     return "app 'demo': env key '%s' is derived by the collection from the app key %s; set %s instead" % (env_key, app_key, app_key)
+
+
+def weak_key(reasons):
+    return "app 'demo': secret_key is weak by Django's check security.W009 (%s); %s" % (reasons, MAKE_KEY)
 
 
 def case(case_id, apps, message, **kwargs):
@@ -140,20 +151,41 @@ CASES = [
         "app 'demo': media_url must differ from static_url '/static/' and neither may be a prefix of the other, got '/static/'",
     ),
     case('static-root-is-root', {'static_root': '/srv/demo'}, "app 'demo': static_root %s, got '/srv/demo'" % PARENTS),
-    case('static-root-is-code-dir', {'static_root': '/srv/demo/src/'}, "app 'demo': static_root %s, got '/srv/demo/src/'" % PARENTS),
-    case('static-root-in-venv', {'static_root': '/srv/demo/venv/static'}, "app 'demo': static_root %s, got '/srv/demo/venv/static'" % PARENTS),
-    case('media-root-in-data', {'media_root': '/srv/demo/data/media'}, "app 'demo': media_root %s, got '/srv/demo/data/media'" % PARENTS),
+    case('static-root-is-releases-dir', {'static_root': '/srv/demo/releases/'}, "app 'demo': static_root %s, got '/srv/demo/releases/'" % PARENTS),
+    case('media-root-is-current-dir', {'media_root': '/srv/demo/current'}, "app 'demo': media_root %s, got '/srv/demo/current'" % PARENTS),
+    case('static-root-is-venvs-dir', {'static_root': '/srv/demo/venvs'}, "app 'demo': static_root %s, got '/srv/demo/venvs'" % PARENTS),
     case(
-        'media-root-in-code',
-        {'media_root': '/srv/demo/src/media'},
-        "app 'demo': media_root must not be inside code_dir '/srv/demo/src': a deploy replaces code_dir and would delete the uploads, "
-        "so media must live outside it (the default is '/srv/demo/media'), got '/srv/demo/src/media'",
+        'static-root-in-venvs',
+        {'static_root': '/srv/demo/venvs/0123abcd/static'},
+        "app 'demo': static_root %s, got '/srv/demo/venvs/0123abcd/static'" % PARENTS,
+    ),
+    case('media-root-is-data-dir', {'media_root': '/srv/demo/data/'}, "app 'demo': media_root %s, got '/srv/demo/data/'" % PARENTS),
+    case('media-root-in-data', {'media_root': '/srv/demo/data/media'}, "app 'demo': media_root %s, got '/srv/demo/data/media'" % PARENTS),
+    case('media-root-in-backups', {'media_root': '/srv/demo/data/backups'}, "app 'demo': media_root %s, got '/srv/demo/data/backups'" % PARENTS),
+    case('static-root-parent-of-root', {'root': '/srv/sites/demo', 'static_root': '/srv/sites'}, "app 'demo': static_root %s, got '/srv/sites'" % PARENTS),
+    case(
+        'media-root-in-current',
+        {'media_root': '/srv/demo/current/src/media'},
+        "app 'demo': media_root %sso the uploads would be lost; media must live outside them (the default is '/srv/demo/media'), "
+        "got '/srv/demo/current/src/media'" % RELEASE_CODE,
     ),
     case(
-        'static-root-in-code',
-        {'static_root': '/srv/demo/src/static/'},
-        "app 'demo': static_root must not be inside code_dir '/srv/demo/src': a deploy replaces code_dir, so collected static files must "
-        "live outside it (the default is '/srv/demo/static'), got '/srv/demo/src/static/'",
+        'media-root-in-a-release',
+        {'media_root': '/srv/demo/releases/0123abcd/src/media/'},
+        "app 'demo': media_root %sso the uploads would be lost; media must live outside them (the default is '/srv/demo/media'), "
+        "got '/srv/demo/releases/0123abcd/src/media/'" % RELEASE_CODE,
+    ),
+    case(
+        'static-root-in-current',
+        {'static_root': '/srv/demo/current/src/static/'},
+        "app 'demo': static_root %sso collected static files must live outside them (the default is '/srv/demo/static'), "
+        "got '/srv/demo/current/src/static/'" % RELEASE_CODE,
+    ),
+    case(
+        'static-root-in-releases',
+        {'static_root': '/srv/demo/releases/static'},
+        "app 'demo': static_root %sso collected static files must live outside them (the default is '/srv/demo/static'), "
+        "got '/srv/demo/releases/static'" % RELEASE_CODE,
     ),
     case('media-root-outside', {'media_root': '/data/demo-media'}, "app 'demo': media_root %s, got '/data/demo-media'" % OUTSIDE),
     case('static-root-is-data-dir', {'static_root': '/var/www'}, "app 'demo': static_root %s, got '/var/www'" % OUTSIDE),
@@ -232,6 +264,64 @@ CASES = [
     case('env-db-host', {'env': {'DJANGO_DB_HOST': 'x'}}, reserved('DJANGO_DB_HOST', 'database')),
     case('env-db-port', {'env': {'DJANGO_DB_PORT': '3306'}}, reserved('DJANGO_DB_PORT', 'database')),
     case('env-redis-url', {'env': {'DJANGO_REDIS_URL': 'x'}}, reserved('DJANGO_REDIS_URL', 'cache')),
+    case('env-csrf-trusted-origins', {'env': {'DJANGO_CSRF_TRUSTED_ORIGINS': 'x'}}, reserved('DJANGO_CSRF_TRUSTED_ORIGINS', 'server_names')),
+    case('env-ecosystem-secret-key', {'env': {'SECRET_KEY': SECRET}}, reserved('SECRET_KEY', 'secret_key')),
+    case('env-ecosystem-allowed-hosts', {'env': {'ALLOWED_HOSTS': 'x'}}, reserved('ALLOWED_HOSTS', 'server_names')),
+    case('env-ecosystem-database-url', {'env': {'DATABASE_URL': 'mysql://u:' + SECRET + '@h/d'}}, reserved('DATABASE_URL', 'database')),
+    case('env-ecosystem-redis-url', {'env': {'REDIS_URL': 'x'}}, reserved('REDIS_URL', 'cache')),
+    case(
+        'env-webstack-prefix',
+        {'env': {'WEBSTACK_RELEASE': SECRET}},
+        "app 'demo': env key 'WEBSTACK_RELEASE' starts with WEBSTACK_, a prefix reserved for the collection's own variables; choose another name",
+    ),
+    case(
+        'env-webstack-prefix-only',
+        {'env': {'WEBSTACK_': 'x'}},
+        "app 'demo': env key 'WEBSTACK_' starts with WEBSTACK_, a prefix reserved for the collection's own variables; choose another name",
+    ),
+    # --- secret_key -------------------------------------------------------------------------------------
+    case('secret-key-number', {'secret_key': 123456}, "app 'demo': %s, but YAML read it as a number: %s" % (SECRET_KEY_RULE, YAML_HINT)),
+    case('secret-key-boolean', {'secret_key': True}, "app 'demo': %s, but YAML read it as a boolean: %s" % (SECRET_KEY_RULE, YAML_HINT)),
+    case('secret-key-float', {'secret_key': 1.5}, "app 'demo': %s, but YAML read it as a number: %s" % (SECRET_KEY_RULE, YAML_HINT)),
+    case('secret-key-list', {'secret_key': [SECRET]}, "app 'demo': %s, got a list" % SECRET_KEY_RULE),
+    case('secret-key-mapping', {'secret_key': {'vault': SECRET}}, "app 'demo': %s, got a mapping" % SECRET_KEY_RULE),
+    case('secret-key-empty', {'secret_key': ''}, "app 'demo': %s (it is empty)" % SECRET_KEY_RULE),
+    case('secret-key-newline', {'secret_key': STRONG_KEY + '\n'}, "app 'demo': %s (it contains a newline)" % SECRET_KEY_RULE),
+    case('secret-key-carriage-return', {'secret_key': SECRET + '\r' + STRONG_KEY}, "app 'demo': %s (it contains a carriage return)" % SECRET_KEY_RULE),
+    case('secret-key-nul', {'secret_key': '\x00' + STRONG_KEY}, "app 'demo': %s (it contains a NUL character)" % SECRET_KEY_RULE),
+    case('secret-key-short', {'secret_key': SECRET}, weak_key('too short: 17 characters of 50')),
+    case('secret-key-49', {'secret_key': STRONG_KEY[:49]}, weak_key('too short: 49 characters of 50')),
+    case('secret-key-few-distinct', {'secret_key': 'abcd' * 20}, weak_key('too few distinct characters: 4 of 5')),
+    case(
+        'secret-key-insecure-default',
+        {'secret_key': 'django-insecure-' + STRONG_KEY},
+        weak_key("it starts with 'django-insecure-': Django's insecure default"),
+    ),
+    case(
+        'secret-key-short-and-one-character',
+        {'secret_key': 'aaaa'},
+        weak_key('too short: 4 characters of 50; too few distinct characters: 1 of 5'),
+    ),
+    case(
+        'secret-key-insecure-and-short',
+        {'secret_key': 'django-insecure-' + SECRET},
+        weak_key("it starts with 'django-insecure-': Django's insecure default; too short: 33 characters of 50"),
+    ),
+    case(
+        'secret-key-differs-from-env',
+        {'secret_key': STRONG_KEY, 'env': {'DJANGO_SECRET_KEY': SECRET}},
+        "app 'demo': secret_key and env DJANGO_SECRET_KEY are both set and differ; set only one",
+    ),
+    case(
+        'env-secret-key-empty',
+        {'env': {'DJANGO_SECRET_KEY': ''}},
+        "app 'demo': env DJANGO_SECRET_KEY must not be empty: set secret_key, or leave both out and a key is made on the host",
+    ),
+    case(
+        'secret-key-typo',
+        {'secretkey': SECRET},
+        "app 'demo': unknown key 'secretkey' (did you mean 'secret_key'?)",
+    ),
     # --- code and virtualenv ----------------------------------------------------------------------------
     case('src-and-git', {'git': GIT}, "app 'demo': exactly one of src or git is required, got both"),
     case('neither-src-nor-git', {'src': None}, "app 'demo': exactly one of src or git is required, got neither"),
@@ -269,6 +359,73 @@ CASES = [
     ),
     case('python-relative', {'python': 'python3'}, "app 'demo': python must be an absolute path (start with '/'), got 'python3'"),
     case('python-directory', {'python': '/usr/bin/'}, "app 'demo': python must be the path of an interpreter, not a directory ending in '/', got '/usr/bin/'"),
+    case('system-packages-string', {'system_packages': 'libpq-dev'}, "app 'demo': system_packages must be a list of strings, got 'libpq-dev'"),
+    case('system-packages-number', {'system_packages': [5]}, "app 'demo': system_packages entries must be strings, got 5"),
+    case('system-packages-empty', {'system_packages': ['']}, "app 'demo': system_packages entries must not be empty, got ''"),
+    case(
+        'system-packages-newline',
+        {'system_packages': ['gcc\nmake']},
+        "app 'demo': system_packages entries must not contain newline, carriage return or NUL characters, got 'gcc\\nmake'",
+    ),
+    case(
+        'system-packages-option',
+        {'system_packages': ['-y']},
+        "app 'demo': system_packages entries must be package names, not options of the package manager (it starts with '-'), got '-y'",
+    ),
+    case('system-packages-two-in-one', {'system_packages': ['gcc make']}, "app 'demo': system_packages %s, got 'gcc make'" % SYSTEM_PACKAGE_RULE),
+    case('system-packages-version', {'system_packages': ['libpq-dev>=15']}, "app 'demo': system_packages %s, got 'libpq-dev>=15'" % SYSTEM_PACKAGE_RULE),
+    case('system-packages-glob', {'system_packages': ['lib*']}, "app 'demo': system_packages %s, got 'lib*'" % SYSTEM_PACKAGE_RULE),
+    case('system-packages-leading-dot', {'system_packages': ['.x']}, "app 'demo': system_packages %s, got '.x'" % SYSTEM_PACKAGE_RULE),
+    case('settings-overlay-string', {'settings_overlay': 'no'}, "app 'demo': settings_overlay must be a boolean, got 'no'"),
+    # --- releases, health checks and backups --------------------------------------------------------------
+    case('pre-switch-string', {'pre_switch_commands': 'manage.py check'}, "app 'demo': pre_switch_commands must be a list of strings, got 'manage.py check'"),
+    case('pre-switch-number', {'pre_switch_commands': [1]}, "app 'demo': pre_switch_commands entries must be strings, got 1"),
+    case('pre-switch-list', {'pre_switch_commands': [['true']]}, "app 'demo': pre_switch_commands entries must be strings, got a list"),
+    case('pre-switch-empty', {'pre_switch_commands': ['true', '']}, "app 'demo': pre_switch_commands entries must not be empty, got ''"),
+    case(
+        'pre-switch-newline',
+        {'pre_switch_commands': ['true\nfalse']},
+        "app 'demo': pre_switch_commands entries must not contain newline, carriage return or NUL characters, got 'true\\nfalse'",
+    ),
+    case(
+        'keep-releases-one',
+        {'keep_releases': 1},
+        "app 'demo': keep_releases must be an integer >= 2: the previous release is what a roll-back switches to, got 1",
+    ),
+    case(
+        'keep-releases-zero',
+        {'keep_releases': 0},
+        "app 'demo': keep_releases must be an integer >= 2: the previous release is what a roll-back switches to, got 0",
+    ),
+    case('keep-releases-string', {'keep_releases': '5'}, "app 'demo': keep_releases must be an integer, got '5'"),
+    case('keep-releases-boolean', {'keep_releases': True}, "app 'demo': keep_releases must be an integer, got True"),
+    case('keep-backups-zero', {'keep_backups': 0}, "app 'demo': keep_backups must be an integer >= 1, got 0"),
+    case('keep-backups-float', {'keep_backups': 2.0}, "app 'demo': keep_backups must be an integer, got 2.0"),
+    case('backup-before-migrate-string', {'backup_before_migrate': 'yes'}, "app 'demo': backup_before_migrate must be a boolean, got 'yes'"),
+    case('health-url-relative', {'health_url': 'healthz'}, "app 'demo': health_url must be a URL path starting with '/', got 'healthz'"),
+    case('health-url-absolute-url', {'health_url': 'http://x/'}, "app 'demo': health_url must be a URL path starting with '/', got 'http://x/'"),
+    case('health-url-empty', {'health_url': ''}, "app 'demo': health_url must not be empty, got ''"),
+    case('health-url-number', {'health_url': 200}, "app 'demo': health_url must be a string, got 200"),
+    case(
+        'health-url-newline',
+        {'health_url': '/\nHost: evil'},
+        "app 'demo': health_url must not contain newline, carriage return or NUL characters, got '/\\nHost: evil'",
+    ),
+    case('health-url-space', {'health_url': '/health check'}, "app 'demo': health_url must not contain whitespace, got '/health check'"),
+    case('health-url-tab', {'health_url': '/health\t'}, "app 'demo': health_url must not contain whitespace, got '/health\\t'"),
+    case(
+        'health-url-non-ascii',
+        {'health_url': '/caf\u00e9'},
+        "app 'demo': health_url may only contain printable ASCII characters (percent-encode the others), got '/caf\u00e9'",
+    ),
+    case('health-status-string', {'health_status': '200'}, "app 'demo': health_status must be %s or a list of them, got '200'" % HTTP_STATUS),
+    case('health-status-boolean', {'health_status': True}, "app 'demo': health_status must be %s or a list of them, got True" % HTTP_STATUS),
+    case('health-status-mapping', {'health_status': {'ok': 200}}, "app 'demo': health_status must be %s or a list of them, got a mapping" % HTTP_STATUS),
+    case('health-status-600', {'health_status': 600}, "app 'demo': health_status must be %s, got 600" % HTTP_STATUS),
+    case('health-status-99', {'health_status': 99}, "app 'demo': health_status must be %s, got 99" % HTTP_STATUS),
+    case('health-status-entry-string', {'health_status': [200, '302']}, "app 'demo': health_status %s, got '302'" % HTTP_STATUS_ENTRIES),
+    case('health-status-entry-boolean', {'health_status': [True]}, "app 'demo': health_status %s, got True" % HTTP_STATUS_ENTRIES),
+    case('health-status-entry-range', {'health_status': [200, 1000]}, "app 'demo': health_status %s, got 1000" % HTTP_STATUS_ENTRIES),
     # --- database ---------------------------------------------------------------------------------------
     case('database-string', {'database': 'demo'}, "app 'demo': database must be a mapping, got 'demo'"),
     case(
@@ -347,7 +504,48 @@ CASES = [
     case(
         'derived-code-dir',
         {'code_dir': '/opt/code'},
-        "app 'demo': code_dir is derived from the other keys and cannot be set (expected '/srv/demo/src'), got '/opt/code'",
+        "app 'demo': code_dir is derived from the other keys and cannot be set (expected '/srv/demo/current/src'), got '/opt/code'",
+    ),
+    case(
+        'derived-former-code-dir',
+        {'code_dir': '/srv/demo/src'},
+        "app 'demo': code_dir is derived from the other keys and cannot be set (expected '/srv/demo/current/src'), got '/srv/demo/src'",
+    ),
+    case(
+        'derived-former-venv-dir',
+        {'venv_dir': '/srv/demo/venv'},
+        "app 'demo': venv_dir is derived from the other keys and cannot be set (expected '/srv/demo/current/venv'), got '/srv/demo/venv'",
+    ),
+    case(
+        'derived-releases-dir',
+        {'releases_dir': '/srv/releases'},
+        "app 'demo': releases_dir is derived from the other keys and cannot be set (expected '/srv/demo/releases'), got '/srv/releases'",
+    ),
+    case(
+        'derived-venvs-dir',
+        {'root': '/opt/demo', 'venvs_dir': '/srv/demo/venvs'},
+        "app 'demo': venvs_dir is derived from the other keys and cannot be set (expected '/opt/demo/venvs'), got '/srv/demo/venvs'",
+    ),
+    case(
+        'derived-current-dir',
+        {'current_dir': '/srv/demo/releases/1'},
+        "app 'demo': current_dir is derived from the other keys and cannot be set (expected '/srv/demo/current'), got '/srv/demo/releases/1'",
+    ),
+    case(
+        'derived-backup-dir',
+        {'backup_dir': '/var/backups/demo'},
+        "app 'demo': backup_dir is derived from the other keys and cannot be set (expected '/srv/demo/data/backups'), got '/var/backups/demo'",
+    ),
+    case(
+        'derived-csrf-trusted-origins',
+        {'server_names': ['example.com'], 'csrf_trusted_origins': ['https://example.com']},
+        "app 'demo': csrf_trusted_origins is derived from the other keys and cannot be set (expected ['http://example.com', 'https://example.com']), "
+        "got ['https://example.com']",
+    ),
+    case(
+        'derived-allowed-hosts',
+        {'allowed_hosts': ['*']},
+        "app 'demo': allowed_hosts is derived from the other keys and cannot be set (expected ['demo']), got ['*']",
     ),
     case(
         'derived-nginx-upstream',
