@@ -21,7 +21,8 @@ REDIS_PASSWORD = GROUP_VARS["redis_requirepass"]
 REDIS_SOCKET = "/run/redis-socket/redis.sock"
 MYSQL_SOCKET = "/run/mysqld/mysqld.sock"
 HOST_HEADERS = {"demo": "localhost", "blog": "blog.test"}
-# name -> the database, user and password molecule.yml declares (with the filter's defaults).
+# name -> the database, user and password molecule.yml declares (with the filter's defaults),
+# for the apps of the demo project (its /data/ page writes a row and counts in Redis).
 APPS = {
     app["name"]: {
         "db": app["database"].get("name", app["name"]),
@@ -31,9 +32,13 @@ APPS = {
         "host_header": HOST_HEADERS[app["name"]],
     }
     for app in GROUP_VARS["webstack_apps"]
+    if app["project"] == "demo_site"
 }
 SECRETS = (
-    [REDIS_PASSWORD] + [app["password"] for app in APPS.values()] + [value for app in GROUP_VARS["webstack_apps"] for value in app.get("env", {}).values()]
+    [REDIS_PASSWORD]
+    + [app["database"]["password"] for app in GROUP_VARS["webstack_apps"] if "database" in app]
+    + [app["secret_key"] for app in GROUP_VARS["webstack_apps"] if "secret_key" in app]
+    + [value for app in GROUP_VARS["webstack_apps"] for value in app.get("env", {}).values()]
 )
 
 

@@ -9,7 +9,7 @@ import uuid
 PYTHON = "3.13.5"
 PREFIX = "/opt/python/" + PYTHON
 NGINX = "1.26.3"
-VENV = "/srv/demo/venv"
+VENV = "/srv/demo/current/venv"  # the live release's, a link into /srv/demo/venvs
 
 
 def test_source_python_is_the_wanted_version(host):
