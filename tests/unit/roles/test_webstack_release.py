@@ -40,10 +40,10 @@ def archive(path, files):
     return str(path)
 
 
-def build(root, release, files, inputs=INPUTS):
+def build(root, release, files, inputs=None):
     (root / 'releases').mkdir(parents=True, exist_ok=True)
     upload = archive(root / 'releases' / ('.%s.tar.gz' % release), files)
-    built = tool('unpack', {'root': str(root), 'release': release, 'requirements': 'requirements.txt', 'archive': upload, 'venv_inputs': inputs})
+    built = tool('unpack', {'root': str(root), 'release': release, 'requirements': 'requirements.txt', 'archive': upload, 'venv_inputs': inputs or INPUTS})
     (root / 'venvs' / built['venv_key']).mkdir(parents=True, exist_ok=True)
     tool('link', {'root': str(root), 'release': release, 'venv_key': built['venv_key']})
     return built
