@@ -102,8 +102,10 @@ def test_prune_keeps_the_newest_current_and_previous_and_their_virtualenvs(tmp_p
     for index in range(1, 6):
         keys[index] = build(tmp_path, 'r%d' % index, dict(CODE, **{'more.txt': 'mysqlclient==2.2.%d\n' % index}))['venv_key']
         tool('switch', {'root': str(tmp_path), 'release': 'r%d' % index, 'verified': True})
+    tool('switch', {'root': str(tmp_path), 'release': 'r1'})
+    tool('switch', {'root': str(tmp_path), 'release': 'r5'})  # current r5, previous r1: the oldest
+    for index in range(1, 6):
         os.utime(tmp_path / 'releases' / ('r%d' % index), (index, index))
-    tool('switch', {'root': str(tmp_path), 'release': 'r1'})  # rolled back: r1 current, r5 previous
     (tmp_path / 'src').mkdir()  # the layout of earlier versions
     (tmp_path / 'venv').mkdir()
     pruned = tool('prune', {'root': str(tmp_path), 'keep': 3})
