@@ -222,6 +222,9 @@ INPUT_KEYS = (
     'server_names',
     'port',
     'default_server',
+    'balance',
+    'max_fails',
+    'fail_timeout',
     'client_max_body_size',
     'processes',
     'threads',
@@ -251,6 +254,7 @@ SECRET_INPUT_KEYS = ('secret_key',)
 # Keys computed from the input keys; accepted on input only with the same value.
 DERIVED_KEYS = (
     'socket_type',
+    'socket_port',
     'runtime_dir',
     'socket_path',
     'uwsgi_socket',
@@ -280,6 +284,9 @@ _INT_OPTIONS = (
     ('listen', 1024, 1),
     ('harakiri', 30, 0),
 )
+
+# nginx's balancing methods for an app's upstream (round_robin is nginx's default, written as nothing).
+BALANCE_METHODS = ('round_robin', 'least_conn', 'ip_hash', 'random')
 
 _SERVER_NAME_RE = re.compile(r'(\*\.|\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?')
 _BODY_SIZE_RE = re.compile(r'[0-9]+[kKmMgG]?')
@@ -343,7 +350,7 @@ def _check_keys(app: Any, index: int | None) -> str:
     if unknown:
         parts = []
         for key in sorted(unknown, key=repr):
-            hint = difflib.get_close_matches(key, _ALLOWED_KEYS, n=1) if isinstance(key, str) else []
+            hint = difflib.get_close_matches(key, INPUT_KEYS + SECRET_INPUT_KEYS, n=1) if isinstance(key, str) else []
             parts.append(repr(str(key) if isinstance(key, str) else key) + (" (did you mean '%s'?)" % hint[0] if hint else ''))
         v.fail('%s: unknown key%s %s' % (label, 's' if len(parts) > 1 else '', ', '.join(parts)))
     return label
@@ -653,6 +660,19 @@ def _serving(label: str, app: Mapping, out: dict) -> None:
     for key, default, minimum in _INT_OPTIONS:
         value = app.get(key)
         out[key] = default if value is None else v.require_int(label, key, value, minimum)
+    _balancing(label, app, out)
+
+
+def _balancing(label: str, app: Mapping, out: dict) -> None:
+    """How nginx spreads an app's requests over its app hosts and when it sets one aside."""
+    value = app.get('balance')
+    out['balance'] = 'round_robin' if value is None else v.require_str(label, 'balance', value)
+    if out['balance'] not in BALANCE_METHODS:
+        v.reject(label, 'balance', 'must be one of %s' % ', '.join(BALANCE_METHODS), value)
+    value = app.get('max_fails')
+    out['max_fails'] = 1 if value is None else v.require_int(label, 'max_fails', value, 0)
+    value = app.get('fail_timeout')
+    out['fail_timeout'] = 10 if value is None else v.require_int(label, 'fail_timeout', value, 1)
 
 
 def _deployment(label: str, app: Mapping, out: dict) -> None:
@@ -826,16 +846,21 @@ def _derived(out: dict) -> dict:
     name, layout = out['name'], _layout(out['root'])
     unix = out['socket'] == 'unix'
     socket_path = '/run/uwsgi-%s/%s.sock' % (name, name) if unix else None
+    host, port = (None, None) if unix else v.split_socket(out['socket'])
+    # A private socket's address is each app host's own: the site playbook supplies it.
+    socket_type = 'unix' if unix else 'private' if host == v.PRIVATE_HOST else 'tcp'
     if unix:
         upstream = 'unix:' + socket_path
-    else:
-        host, port = v.split_socket(out['socket'])
+    elif socket_type == 'tcp':
         upstream = '%s:%d' % (v.LOOPBACK_FOR_WILDCARD.get(host, host), port)
+    else:
+        upstream = None
     return {
-        'socket_type': 'unix' if unix else 'tcp',
+        'socket_type': socket_type,
+        'socket_port': port,
         'runtime_dir': '/run/uwsgi-%s' % name,
         'socket_path': socket_path,
-        'uwsgi_socket': socket_path if unix else out['socket'],
+        'uwsgi_socket': socket_path if unix else out['socket'] if socket_type == 'tcp' else None,
         'nginx_upstream': upstream,
         'allowed_hosts': allowed_hosts(out['server_names']),
         'csrf_trusted_origins': csrf_trusted_origins(out['server_names']),
@@ -975,7 +1000,7 @@ def normalize_apps(apps: Any, redis_databases: Any = DEFAULT_REDIS_DATABASES, da
         roots[app['root']] = app['name']
         for other in result[:index]:
             _check_directories(label, app, other)
-        if app['socket_type'] == 'tcp':
+        if app['socket_type'] != 'unix':
             _check_socket(label, app['socket'], tcp_sockets)
             tcp_sockets[app['socket']] = app['name']
             port = v.split_socket(app['socket'])[1]

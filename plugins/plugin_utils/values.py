@@ -245,13 +245,18 @@ def host(label: str, key: str, value: str, rule: str, shown_value: Any = None, a
     return value.lower()
 
 
-SOCKET_RULE = "must be 'unix' or 'HOST:PORT' (HOST an IPv4 address, a hostname or a bracketed IPv6 address, PORT 1-65535)"
+SOCKET_RULE = (
+    "must be 'unix', 'private:PORT' (each app host's private address) or 'HOST:PORT' (HOST an IPv4 address, a hostname or a bracketed "
+    'IPv6 address, PORT 1-65535)'
+)
+# The host part of a socket that each app host binds on its own private address.
+PRIVATE_HOST = 'private'
 WILDCARD_HOSTS = ('0.0.0.0', '[::]')
 LOOPBACK_FOR_WILDCARD = {'0.0.0.0': '127.0.0.1', '[::]': '[::1]'}
 
 
 def socket(label: str, value: Any) -> str:
-    """Return the normalized ``socket``: 'unix' or 'HOST:PORT'."""
+    """Return the normalized ``socket``: 'unix', 'private:PORT' or 'HOST:PORT'."""
     if not isinstance(value, str):
         reject(label, 'socket', SOCKET_RULE, value)
     if value == 'unix':
@@ -261,7 +266,7 @@ def socket(label: str, value: Any) -> str:
         reject(label, 'socket', SOCKET_RULE, value)
     unbracketed_ipv6 = ':' in name and not name.startswith('[')
     rule = SOCKET_RULE + '; IPv6 addresses must be in brackets' if unbracketed_ipv6 else SOCKET_RULE
-    name = host(label, 'socket', name, rule, shown_value=value)
+    name = PRIVATE_HOST if name.lower() == PRIVATE_HOST else host(label, 'socket', name, rule, shown_value=value)
     if not _PORT_RE.fullmatch(port) or not 1 <= int(port) <= 65535:
         reject(label, 'socket', 'must end with a port between 1 and 65535', value)
     return '%s:%d' % (name, int(port))

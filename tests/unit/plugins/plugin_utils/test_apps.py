@@ -77,6 +77,9 @@ DEFAULTS = {
     'server_names': ['demo'],
     'port': 80,
     'default_server': False,
+    'balance': 'round_robin',
+    'max_fails': 1,
+    'fail_timeout': 10,
     'client_max_body_size': '10m',
     'processes': 2,
     'threads': 2,
@@ -101,6 +104,7 @@ DEFAULTS = {
     'keep_backups': 5,
     'cache': None,
     'socket_type': 'unix',
+    'socket_port': None,
     'runtime_dir': '/run/uwsgi-demo',
     'socket_path': '/run/uwsgi-demo/demo.sock',
     'uwsgi_socket': '/run/uwsgi-demo/demo.sock',
@@ -192,6 +196,9 @@ def test_explicit_values_are_kept():
         server_names=['Demo.Example.com', '*.example.org'],
         port=8443,
         default_server=True,
+        balance='least_conn',
+        max_fails=0,
+        fail_timeout=3,
         client_max_body_size='512k',
         processes=8,
         threads=1,
@@ -233,6 +240,9 @@ def test_explicit_values_are_kept():
         'settings_module',
         'port',
         'default_server',
+        'balance',
+        'max_fails',
+        'fail_timeout',
         'client_max_body_size',
         'processes',
         'threads',
@@ -432,6 +442,26 @@ def test_nginx_connects_to_loopback_for_a_wildcard_bind(socket, nginx):
     result = normalize_app(app(socket=socket, public_socket=True))
     assert result['nginx_upstream'] == nginx
     assert result['uwsgi_socket'] == result['socket']
+
+
+@pytest.mark.parametrize('socket', ['private:8001', 'PRIVATE:08001'])
+def test_a_private_socket_has_a_port_and_no_single_address(socket):
+    result = normalize_app(app(socket=socket))
+    assert result['socket'] == 'private:8001'
+    assert result['socket_type'] == 'private'
+    assert result['socket_port'] == 8001
+    assert result['uwsgi_socket'] is None
+    assert result['nginx_upstream'] is None
+    assert result['socket_path'] is None
+    assert normalize_app(result) == result
+
+
+def test_a_tcp_socket_has_its_port():
+    assert normalize_app(app(socket='127.0.0.1:8001'))['socket_port'] == 8001
+
+
+def test_a_private_socket_is_not_a_wildcard():
+    assert normalize_app(app(socket='private:8001'))['public_socket'] is False
 
 
 def test_socket_derived_keys_follow_the_name():
@@ -662,6 +692,21 @@ def test_tuple_input_is_accepted():
 
 def test_index_labels_apps_with_invalid_names():
     assert error(normalize_apps, [app(), app(name='Bad', server_names=['b'])]).startswith('app at index 1: name must match')
+
+
+def test_two_private_sockets_on_one_port_collide():
+    apps = [app(), app(name='blog', socket='private:8001'), app(name='api', socket='Private:8001')]
+    assert error(normalize_apps, apps) == "app 'api': socket 'private:8001' is already used by app 'blog'"
+
+
+def test_a_private_socket_collides_with_a_wildcard_on_its_port():
+    apps = [app(socket='0.0.0.0:8001', public_socket=True), app(name='blog', socket='private:8001')]
+    assert error(normalize_apps, apps).startswith("app 'blog': socket 'private:8001' collides with socket '0.0.0.0:8001' of app 'demo'")
+
+
+def test_a_private_socket_and_a_loopback_one_share_a_port():
+    apps = normalize_apps([app(socket='127.0.0.1:8001'), app(name='blog', socket='private:8001')])
+    assert [a['socket_type'] for a in apps] == ['tcp', 'private']
 
 
 def test_distinct_sockets_are_fine():

@@ -15,7 +15,10 @@ from ansible_collections.webstack.django.plugins.plugin_utils.apps import normal
 GIT = 'https://git.example.com/demo.git'
 SECRET = 'hunter2-TOPSECRET'
 NAME_RULE = "must match ^[a-z][a-z0-9_-]{0,30}$ (a lowercase letter, then up to 30 lowercase letters, digits, '_' or '-')"
-SOCKET_RULE = "must be 'unix' or 'HOST:PORT' (HOST an IPv4 address, a hostname or a bracketed IPv6 address, PORT 1-65535)"
+SOCKET_RULE = (
+    "must be 'unix', 'private:PORT' (each app host's private address) or 'HOST:PORT' (HOST an IPv4 address, a hostname or a bracketed "
+    'IPv6 address, PORT 1-65535)'
+)
 PATH_CHARS = 'may only contain the characters A-Z a-z 0-9 . _ ~ / + @ -'
 SERVER_NAME_RULE = "items must be host names (optionally starting with '*.' or '.'), '_', 'localhost' or the app name"
 ACCOUNT = (
@@ -210,6 +213,18 @@ CASES = [
     case('socket-bad-ipv6', {'socket': '[1::2::3]:80'}, "app 'demo': socket has an invalid IPv6 address, got '[1::2::3]:80'"),
     case('socket-underscore-host', {'socket': 'exa_mple:80'}, "app 'demo': socket %s, got 'exa_mple:80'" % SOCKET_RULE),
     case('socket-number', {'socket': 8000}, "app 'demo': socket %s, got 8000" % SOCKET_RULE),
+    case('socket-private-no-port', {'socket': 'private'}, "app 'demo': socket %s, got 'private'" % SOCKET_RULE),
+    case('socket-private-port-zero', {'socket': 'private:0'}, "app 'demo': socket must end with a port between 1 and 65535, got 'private:0'"),
+    case(
+        'socket-private-on-nginx-port',
+        {'socket': 'private:80'},
+        "app 'demo': socket 'private:80' uses port 80, which nginx listens on for app 'demo'; nginx and uWSGI may share a host, "
+        'so give the socket another port',
+    ),
+    case('balance-unknown', {'balance': 'fastest'}, "app 'demo': balance must be one of round_robin, least_conn, ip_hash, random, got 'fastest'"),
+    case('balance-not-text', {'balance': 1}, "app 'demo': balance must be a string, got 1"),
+    case('max-fails-negative', {'max_fails': -1}, "app 'demo': max_fails must be an integer >= 0, got -1"),
+    case('fail-timeout-zero', {'fail_timeout': 0}, "app 'demo': fail_timeout must be an integer >= 1, got 0"),
     case('socket-wildcard-ipv4', {'socket': '0.0.0.0:8001'}, "app 'demo': socket %s, got '0.0.0.0:8001'" % WILDCARD),
     case('socket-wildcard-ipv6', {'socket': '[::]:8001'}, "app 'demo': socket %s, got '[::]:8001'" % WILDCARD),
     case('socket-wildcard-ipv6-long', {'socket': '[0::0]:8001', 'public_socket': False}, "app 'demo': socket %s, got '[0::0]:8001'" % WILDCARD),
