@@ -255,6 +255,148 @@ def secret_keys(args):
     emit({'keys': keys, 'created': created})
 
 
+def probe(args):
+    """Ask one uWSGI for a page over the uwsgi protocol, as nginx's uwsgi_pass does, without nginx.
+
+    The deploy's health check uses it on an app host drained from the load balancer.  The
+    request carries the variables of nginx's uwsgi_params, HTTP_HOST and HTTP_USER_AGENT.  The
+    connection is retried every 0.5 s while it is refused or a unix socket is missing (uWSGI
+    restarting), until the deadline (``timeout`` seconds for everything); the answer is read to
+    its end, uWSGI closing the connection.  Prints the status, the headers (lower-case names, the
+    last of repeated ones) and the start of the body, or status -1 and the error: exits 0 either
+    way, non-zero only for a bad argument.
+    """
+    import socket
+    import struct
+    from urllib.parse import unquote_to_bytes
+
+    try:
+        request = json.loads(args[0])
+    except ValueError as error:
+        raise SystemExit('probe: the argument is not JSON: %s' % error) from None
+    if not isinstance(request, dict):
+        raise SystemExit('probe: the argument is not a JSON object')
+    target, host = request.get('socket'), request.get('host')
+    path, scheme, timeout = request.get('path', '/'), request.get('scheme', 'http'), request.get('timeout', 30)
+    address = None
+    if isinstance(target, str) and target.startswith('/'):
+        address = target
+    elif isinstance(target, str):
+        match = re.match(r'^(?:\[([0-9A-Fa-f:.]+(?:%\w+)?)\]|([^:\[\]/\s]+)):(\d{1,5})$', target)
+        if match and 0 < int(match.group(3)) < 65536:
+            address = (match.group(1) or match.group(2), int(match.group(3)))
+    if address is None:
+        raise SystemExit('probe: socket must be a unix socket path or HOST:PORT ([IPv6]:PORT), not %r' % (target,))
+    if not isinstance(host, str) or not re.match(r'^[^\s/?#@]+$', host):
+        raise SystemExit('probe: host must be a host name, not %r' % (host,))
+    if not isinstance(path, str) or not re.match(r'^/\S*$', path):
+        raise SystemExit('probe: path must start with / and hold no spaces, not %r' % (path,))
+    if scheme not in ('http', 'https'):
+        raise SystemExit('probe: scheme must be http or https, not %r' % (scheme,))
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise SystemExit('probe: timeout must be a number of seconds above 0, not %r' % (timeout,))
+
+    def packet(remote_port):
+        """The request as nginx's uwsgi_params would send it, with REMOTE_PORT the probe's own."""
+        document_uri, query = path.split('#')[0].partition('?')[::2]
+        params = [
+            ('QUERY_STRING', query),
+            ('REQUEST_METHOD', 'GET'),
+            ('CONTENT_TYPE', ''),
+            ('CONTENT_LENGTH', ''),
+            ('REQUEST_URI', path.split('#')[0]),
+            ('PATH_INFO', unquote_to_bytes(document_uri)),  # nginx's $document_uri: percent-decoded
+            ('DOCUMENT_ROOT', '/usr/share/nginx/html'),
+            ('SERVER_PROTOCOL', 'HTTP/1.1'),
+            ('REQUEST_SCHEME', scheme),
+        ]
+        if scheme == 'https':
+            params.append(('HTTPS', 'on'))  # nginx: `HTTPS $https if_not_empty`
+        params += [
+            ('REMOTE_ADDR', '127.0.0.1'),
+            ('REMOTE_PORT', str(remote_port)),
+            ('SERVER_PORT', '443' if scheme == 'https' else '80'),
+            ('SERVER_NAME', host),
+            ('HTTP_HOST', host),
+            ('HTTP_USER_AGENT', 'webstack-probe'),
+        ]
+        block = b''
+        for name, value in params:
+            data = value if isinstance(value, bytes) else value.encode('utf-8')
+            if len(block) + 4 + len(name) + len(data) > 0xFFFF:
+                raise SystemExit('probe: the request is too long for the uwsgi protocol (its datasize is 16 bits)')
+            block += struct.pack('<H', len(name)) + name.encode('ascii') + struct.pack('<H', len(data)) + data
+        return struct.pack('<BHB', 0, len(block), 0) + block  # modifier1 0 (WSGI), datasize, modifier2 0
+
+    packet(65535)  # refuses, before connecting, a path too long to send
+
+    def fail(reason):
+        emit({'status': -1, 'error': 'uWSGI at %s: %s' % (target, reason)})
+
+    deadline = time.monotonic() + timeout
+    connection = None
+    while connection is None:
+        if isinstance(address, str):
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            if connection is None:
+                connection = socket.create_connection(address, timeout=max(deadline - time.monotonic(), 0.001))
+            else:
+                connection.settimeout(max(deadline - time.monotonic(), 0.001))
+                connection.connect(address)
+        except OSError as error:
+            if connection is not None:
+                connection.close()
+                connection = None
+            refused = isinstance(error, (ConnectionRefusedError, FileNotFoundError))
+            if refused and deadline - time.monotonic() > 0:  # not listening yet: uWSGI restarting
+                time.sleep(min(0.5, deadline - time.monotonic()))
+                continue
+            if refused:
+                return fail('%s, still after %g s' % ('no such socket' if isinstance(error, FileNotFoundError) else 'connection refused', timeout))
+            if deadline - time.monotonic() <= 0:
+                return fail('no connection within %g s' % timeout)
+            return fail('cannot connect: %s' % (error.strerror or error))
+
+    chunks, size = [], 0
+    with connection:
+        try:
+            connection.settimeout(max(deadline - time.monotonic(), 0.001))
+            connection.sendall(packet(connection.getsockname()[1] if connection.family != socket.AF_UNIX else 0))
+            while True:
+                if deadline - time.monotonic() <= 0:
+                    return fail('no complete answer within %g s' % timeout)
+                connection.settimeout(deadline - time.monotonic())
+                chunk = connection.recv(65536)
+                if not chunk:  # uWSGI closes the connection after the response
+                    break
+                if size < 1 << 20:  # a megabyte is kept, the rest read and dropped
+                    chunks.append(chunk)
+                    size += len(chunk)
+        except OSError as error:
+            if deadline - time.monotonic() <= 0:
+                return fail('no complete answer within %g s' % timeout)
+            return fail('the connection failed: %s' % (error.strerror or error))
+
+    response = b''.join(chunks)
+    if not response:
+        return fail('the connection closed without an answer')
+    head, separator, body = response.partition(b'\r\n\r\n')
+    if not separator:
+        head, separator, body = response.partition(b'\n\n')
+    lines = head.decode('latin-1').splitlines()
+    match = re.match(r'^HTTP/\d(?:\.\d)? (\d{3})(?: |$)', lines[0] if lines else '')
+    if not separator or not match:
+        return fail('not an HTTP response: %r' % response[:200])
+    headers = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(':')
+        if colon and name.strip():
+            headers[name.strip().lower()] = value.strip()
+    emit({'status': int(match.group(1)), 'headers': headers, 'body': body.decode('utf-8', 'replace')[:4000]})
+    return None
+
+
 # --- as the app's user, in the release's virtualenv, with the app's settings ---------------
 
 
@@ -263,7 +405,7 @@ def tail(text, lines=25):
 
 
 def steps(args):
-    """Verify a release, then (with --apply) back up, migrate and collect its static files.
+    """Verify a release, then (with --apply) back up, migrate (unless migrate is false) and collect its static files.
 
     Runs in the release's src directory: the WSGI module imports, `check` passes, the
     user's pre-switch commands pass.  Stops at the first failure and reports the step
@@ -355,17 +497,19 @@ def steps(args):
     for index, line in enumerate(request['pre_switch_commands']):
         run('pre_switch_commands[%d] (%s)' % (index, line), lambda line=line: shell(line))
     if request['apply']:
-        if request['backup'] and run('look for unapplied migrations', pending_migrations):
-            run('back up the database before migrating', backup)
-        output = run('manage.py migrate', lambda: command('migrate', '--noinput'))
-        report['migrated'] = bool(output) and 'No migrations to apply.' not in output
+        # One host of several sharing a database migrates it; the others only collect.
+        if request.get('migrate', True):
+            if request['backup'] and run('look for unapplied migrations', pending_migrations):
+                run('back up the database before migrating', backup)
+            output = run('manage.py migrate', lambda: command('migrate', '--noinput'))
+            report['migrated'] = bool(output) and 'No migrations to apply.' not in output
         output = run('manage.py collectstatic', lambda: command('collectstatic', '--noinput'))
         match = re.search(r'^(\d+) static files? copied', output or '', re.M)
         report['collected'] = int(match.group(1)) if match else 0
     emit(report)
 
 
-COMMANDS = {'secret-keys': secret_keys, 'state': state, 'unpack': unpack, 'link': link, 'switch': switch, 'prune': prune, 'steps': steps}
+COMMANDS = {'secret-keys': secret_keys, 'state': state, 'unpack': unpack, 'link': link, 'switch': switch, 'prune': prune, 'probe': probe, 'steps': steps}
 
 if __name__ == '__main__':
     if len(sys.argv) != 3 or sys.argv[1] not in COMMANDS:
