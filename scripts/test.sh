@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the collection, stage by stage, each stage's duration printed.
 # Usage: scripts/test.sh [STAGE...]
-#   stages: lint sanity docs unit integration default source
+#   stages: lint sanity docs unit integration default source cluster
 #   (unit includes tests/unit/test_collection_build.py: the built collection installed
 #   with only its declared dependencies passes a syntax check)
 # Without stages (`make test`), the first is setup-host: scripts/setup-host.sh installs the
@@ -16,7 +16,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export MOLECULE_GLOB='molecule/*/molecule.yml'
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-0}" PY_COLORS="${PY_COLORS:-0}"
 
-all_stages=(lint sanity docs unit integration default source)
+all_stages=(lint sanity docs unit integration default source cluster)
 full=0
 [ $# -gt 0 ] || { full=1; set -- "${all_stages[@]}"; }
 summary=()
@@ -39,7 +39,7 @@ stage() {
   return "$status"
 }
 
-needs_docker() { case " $* " in *" default "*|*" source "*) return 0 ;; esac; return 1; }
+needs_docker() { case " $* " in *" default "*|*" source "*|*" cluster "*) return 0 ;; esac; return 1; }
 
 started_docker=0
 # shellcheck disable=SC2317  # called by the EXIT trap
@@ -70,6 +70,8 @@ for name in "$@"; do
     integration) stage integration bash tests/integration/run.sh ;;
     default) stage default molecule test -s default ;;
     source) stage source molecule test -s source --platform-name source-debian12 ;;
+    # Debian 12 in the full run; WEBSTACK_CLUSTER_IMAGE=13 make molecule SCENARIO=cluster for 13.
+    cluster) stage cluster molecule test -s cluster ;;
     *) echo "unknown stage $name (stages: ${all_stages[*]})" >&2; failed=1 ;;
   esac
 done
