@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Figures, not assertions: a fresh converge of the demo inventory into a new Debian 12
-# container, then no-change re-runs, then the memory the services use. Prints a table.
+# container, then no-change re-runs, then the memory the services use; then the cluster
+# (scripts/bench-cluster.sh: 1 and 4 app hosts). Prints the figures.
 # Usage: scripts/bench.sh [RERUNS]   (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +37,6 @@ for i in "${!rows[@]}"; do echo "no-change re-run $((i + 1)):    ${rows[$i]}"; d
 echo "--check re-run:        $check s"
 echo "uWSGI memory (RSS):    $(rss uwsgi)"
 echo "nginx memory (RSS):    $(rss nginx)"
+
+# The cluster: 1 and 4 app hosts behind one web host, with their own data host.
+bash scripts/bench-cluster.sh 1 4

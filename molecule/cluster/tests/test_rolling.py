@@ -67,12 +67,12 @@ def changed_copy(tmp_path, views_tail):
     return target
 
 
-def deploy(tmp_path, src):
-    """site.yml on every host of the scenario, with the demo's src replaced."""
+def deploy(tmp_path, src=None, **changes):
+    """site.yml on every host of the scenario, with the demo's src (and other keys) replaced."""
     inventory = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory")
     shown = subprocess.run(["ansible-inventory", "-i", inventory, "--host", "cluster-app1"], capture_output=True, text=True, check=True)
     apps = json.loads(shown.stdout)["webstack_apps"]
-    apps[0]["src"] = str(src)
+    apps[0].update(changes, **({"src": str(src)} if src else {}))
     extra = tmp_path / "extra-vars.json"
     extra.write_text(json.dumps({"webstack_apps": apps}))
     return subprocess.run(
@@ -128,3 +128,18 @@ def test_a_host_that_fails_its_health_check_stops_the_roll_out(tmp_path):
     assert {key.split()[0] for key in seen} == {"200"}, seen
     assert {key.split()[1] for key in seen} == {live}, seen
     assert " down;" not in WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string
+
+
+def test_an_app_the_web_host_cannot_reach_is_refused_before_any_change(tmp_path):
+    before = {name: release(host) for name, host in (("app1", APP1), ("app2", APP2))}
+    upstream = WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string
+    result = deploy(tmp_path, socket="127.0.0.1:8001")
+    output = " ".join((result.stdout + result.stderr).split())  # the YAML callback folds long lines
+    assert result.returncode != 0
+    assert (
+        "web hosts cluster-web do not run the apps, so each app's socket must be 'private:PORT' (each app host's private address); "
+        "not so for app demo" in output
+    ), output[-3000:]
+    assert "changed:" not in result.stdout
+    assert {name: release(host) for name, host in (("app1", APP1), ("app2", APP2))} == before
+    assert WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string == upstream
