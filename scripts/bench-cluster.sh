@@ -51,9 +51,12 @@ $apps    webstack_db: {hosts: {$prefix-data: }}
 YAML
 }
 
-seconds() { local start=$EPOCHREALTIME; "$@" >"$work/run.log" 2>&1 || { tail -30 "$work/run.log"; exit 1; }
+# Each run's output stays in .cache/bench-cluster-<N>-<fresh|rerun>.log.
+mkdir -p .cache
+log=""
+seconds() { local start=$EPOCHREALTIME; "$@" >"$log" 2>&1 || { tail -30 "$log"; exit 1; }
             awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN {printf "%.1f", e - s}'; }
-changed() { grep -A20 'PLAY RECAP' "$work/run.log" | grep -o 'changed=[0-9]*' | awk -F= '{s += $2} END {print "changed=" s}'; }
+changed() { grep -A20 'PLAY RECAP' "$log" | grep -o 'changed=[0-9]*' | awk -F= '{s += $2} END {print "changed=" s}'; }
 converge() { ansible-playbook site.yml -i "$work/hosts.yml"; }
 
 declare -A fresh rerun
@@ -62,7 +65,9 @@ for n in "${sizes[@]}"; do
   docker network create "$network" >/dev/null
   for name in web data $(seq -f 'app%g' 1 "$n"); do start "$prefix-$name"; done
   inventory "$n"
+  log=.cache/bench-cluster-$n-fresh.log
   fresh[$n]="$(seconds converge) s ($(changed))"
+  log=.cache/bench-cluster-$n-rerun.log
   rerun[$n]="$(seconds converge) s ($(changed))"
 done
 
