@@ -8,14 +8,13 @@ through nginx (loopback, at most 2 threads, at most 150 s). Runs after test_clus
 import json
 import os
 import shutil
-import subprocess
 import time
 import uuid
 
 import testinfra
+from scenario import PROJECT, declared_apps, run_playbook, with_app
 
-SCENARIO = os.environ.get("MOLECULE_SCENARIO_DIRECTORY", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEMO_SRC = os.path.join(os.path.dirname(os.path.dirname(SCENARIO)), "examples", "demo_site")
+DEMO_SRC = os.path.join(PROJECT, "examples", "demo_site")
 WEB, APP1, APP2 = (testinfra.get_host("docker://cluster-" + name) for name in ("web", "app1", "app2"))
 # The least time the client runs for, whatever the deploy takes.
 LOAD_SECONDS = 60
@@ -67,31 +66,20 @@ def changed_copy(tmp_path, views_tail):
     return target
 
 
-def deploy(tmp_path, src=None, **changes):
+def deploy(src=None, **changes):
     """site.yml on every host of the scenario, with the demo's src (and other keys) replaced."""
-    inventory = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory")
-    shown = subprocess.run(["ansible-inventory", "-i", inventory, "--host", "cluster-app1"], capture_output=True, text=True, check=True)
-    apps = json.loads(shown.stdout)["webstack_apps"]
-    apps[0].update(changes, **({"src": str(src)} if src else {}))
-    extra = tmp_path / "extra-vars.json"
-    extra.write_text(json.dumps({"webstack_apps": apps}))
-    return subprocess.run(
-        ["ansible-playbook", "-i", inventory, "-e", "@%s" % extra, os.path.join(SCENARIO, "converge.yml")],
-        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    if src:
+        changes["src"] = str(src)
+    return run_playbook({"webstack_apps": with_app(declared_apps("cluster-app1"), "demo", **changes)})
 
 
-def under_load(tmp_path, src):
+def under_load(src):
     """Deploy while the client runs (at least LOAD_SECONDS); returns (deploy result, client counts)."""
     WEB.run_expect([0], "cat > /root/roll.py <<'EOF'\n%s\nEOF" % CLIENT)
     WEB.run_expect([0], "rm -f /root/roll.stop; nohup python3 /root/roll.py > /root/roll.out 2>/root/roll.err & echo $! > /root/roll.pid")
     started = time.monotonic()
     time.sleep(3)
-    result = deploy(tmp_path, src)
+    result = deploy(src)
     time.sleep(max(0.0, LOAD_SECONDS - (time.monotonic() - started)))
     WEB.run_expect([0], "touch /root/roll.stop; while kill -0 $(cat /root/roll.pid) 2>/dev/null; do sleep 0.2; done")
     return result, json.loads(WEB.check_output("cat /root/roll.out"))
@@ -100,7 +88,7 @@ def under_load(tmp_path, src):
 def test_a_rolling_deploy_under_load_fails_no_request(tmp_path):
     old = release(APP1)
     assert release(APP2) == old
-    result, seen = under_load(tmp_path, changed_copy(tmp_path, "\n# rolled out by test_rolling %s\n" % uuid.uuid4().hex))
+    result, seen = under_load(changed_copy(tmp_path, "\n# rolled out by test_rolling %s\n" % uuid.uuid4().hex))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     new = release(APP1)
     assert new != old and release(APP2) == new
@@ -118,7 +106,7 @@ def test_a_rolling_deploy_under_load_fails_no_request(tmp_path):
 def test_a_host_that_fails_its_health_check_stops_the_roll_out(tmp_path):
     live = release(APP1)
     broken = changed_copy(tmp_path, "\n\ndef index(request):\n    raise RuntimeError('webstack-rolling-test %s')\n" % uuid.uuid4().hex)
-    result, seen = under_load(tmp_path, broken)
+    result, seen = under_load(broken)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "app 'demo', release %s: the health check failed: GET / answered 500" % new_release(output) in output, output[-3000:]
@@ -130,10 +118,10 @@ def test_a_host_that_fails_its_health_check_stops_the_roll_out(tmp_path):
     assert " down;" not in WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string
 
 
-def test_an_app_the_web_host_cannot_reach_is_refused_before_any_change(tmp_path):
+def test_an_app_the_web_host_cannot_reach_is_refused_before_any_change():
     before = {name: release(host) for name, host in (("app1", APP1), ("app2", APP2))}
     upstream = WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string
-    result = deploy(tmp_path, socket="127.0.0.1:8001")
+    result = deploy(socket="127.0.0.1:8001")
     output = " ".join((result.stdout + result.stderr).split())  # the YAML callback folds long lines
     assert result.returncode != 0
     assert (

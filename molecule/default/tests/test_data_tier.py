@@ -8,12 +8,11 @@ import json
 import os
 import re
 import shlex
-import subprocess
 
 import pytest
 import yaml
+from scenario import SCENARIO, recap, run_playbook
 
-SCENARIO = os.environ.get("MOLECULE_SCENARIO_DIRECTORY", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(SCENARIO, "molecule.yml"), encoding="utf-8") as handle:
     GROUP_VARS = yaml.safe_load(handle)["provisioner"]["inventory"]["group_vars"]["all"]
 
@@ -200,24 +199,15 @@ def second_run(host):
     """Write a row per app, run the converge playbook again with -v on this host only."""
     before = {name: data_page(host, app) for name, app in APPS.items()}
     hostname = host.backend.get_hostname()
-    ephemeral = os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    run = subprocess.run(
-        ["ansible-playbook", "-v", "-i", os.path.join(ephemeral, "inventory"), "--limit", hostname, os.path.join(SCENARIO, "converge.yml")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    run = run_playbook(limit=hostname, options=("-v",), timeout=600)
     return {"before": before, "run": run, "hostname": hostname}
 
 
 def test_second_run_changes_nothing(second_run):
     run = second_run["run"]
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    recap = re.search(r"^%s\s+:.*$" % re.escape(second_run["hostname"]), run.stdout, re.MULTILINE)
-    assert recap and re.search(r"\bchanged=0\b", recap.group(0)) and re.search(r"\bfailed=0\b", recap.group(0)), recap
+    line = recap(run, second_run["hostname"])
+    assert re.search(r"\bchanged=0\b", line) and re.search(r"\bfailed=0\b", line), line
 
 
 def test_no_secret_in_verbose_output(second_run):

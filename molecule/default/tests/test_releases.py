@@ -6,16 +6,14 @@ response names its release (uWSGI's X-Webstack-Release header). The last case pu
 declared code back, so the host ends as converged.
 """
 
-import copy
 import json
 import os
 import re
 import shlex
 import shutil
-import subprocess
 
-SCENARIO = os.environ.get("MOLECULE_SCENARIO_DIRECTORY", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROJECT = os.path.dirname(os.path.dirname(SCENARIO))
+from scenario import PROJECT, changed, declared_apps, run_playbook, with_app
+
 DEMO_SRC = os.path.join(PROJECT, "examples", "demo_site")
 # The demo's uWSGI: 2 workers, each replaced after 1000 requests (molecule.yml, defaults).
 PROCESSES, MAX_REQUESTS = 2, 1000
@@ -53,33 +51,13 @@ print(json.dumps({"statuses": statuses, "releases": releases}))
 """
 
 
-def inventory():
-    return os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "inventory")
-
-
-def apps_of(hostname):
-    shown = subprocess.run(["ansible-inventory", "-i", inventory(), "--host", hostname], capture_output=True, text=True, check=True)
-    return json.loads(shown.stdout)["webstack_apps"]
-
-
-def deploy(host, tmp_path, src=None, playbook=None, extra=None):
+def deploy(host, src=None, playbook=None, extra=None):
     """Run site.yml (demo's src replaced) or another playbook on this host only."""
     hostname = host.backend.get_hostname()
     extra_vars = dict(extra or {})
     if src is not None:
-        apps = copy.deepcopy(apps_of(hostname))
-        next(app for app in apps if app["name"] == "demo")["src"] = str(src)
-        extra_vars["webstack_apps"] = apps
-    path = tmp_path / "extra-vars.json"
-    path.write_text(json.dumps(extra_vars))
-    return subprocess.run(
-        ["ansible-playbook", "-i", inventory(), "--limit", hostname, "-e", "@%s" % path, playbook or os.path.join(SCENARIO, "converge.yml")],
-        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+        extra_vars["webstack_apps"] = with_app(declared_apps(hostname), "demo", src=str(src))
+    return run_playbook(extra_vars, limit=hostname, playbook=playbook)
 
 
 def start_load(host, seconds, requests=10**9, threads=4):
@@ -127,12 +105,12 @@ def assert_only(result, release):
     assert set(result["releases"]) == {release}, result
 
 
-def failed_deploy_keeps_serving(host, tmp_path, src, message):
+def failed_deploy_keeps_serving(host, src, message):
     """Deploy src under load: the play fails with message, and the live release serves on,
     before and after every worker has been replaced (more than MAX_REQUESTS each)."""
     live = current_release(host)
     start_load(host, 600)
-    run = deploy(host, tmp_path, src)
+    run = deploy(host, src)
     stop_load(host)
     during = load_result(host)
     output = run.stdout + run.stderr
@@ -159,16 +137,14 @@ def test_code_that_does_not_import_never_goes_live(host, tmp_path):
     src = project_copy(tmp_path)
     views = src / "pages" / "views.py"
     views.write_text(views.read_text() + "\ndef broken(:\n")
-    output = failed_deploy_keeps_serving(
-        host, tmp_path, src, re.compile(r"app 'demo', release [0-9a-f]{12}: manage\.py check failed; release [0-9a-f]{12} still serves")
-    )
+    output = failed_deploy_keeps_serving(host, src, re.compile(r"app 'demo', release [0-9a-f]{12}: manage\.py check failed; release [0-9a-f]{12} still serves"))
     assert "SyntaxError" in output
 
 
 def test_a_requirement_that_cannot_be_installed_never_goes_live(host, tmp_path):
     src = project_copy(tmp_path)
     (src / "requirements.txt").write_text((src / "requirements.txt").read_text() + "webstack-no-such-package==0.0.1\n")
-    output = failed_deploy_keeps_serving(host, tmp_path, src, re.compile(r"pip could not install the requirements of /srv/demo/venvs/[0-9a-f]+ \(exit 1\)"))
+    output = failed_deploy_keeps_serving(host, src, re.compile(r"pip could not install the requirements of /srv/demo/venvs/[0-9a-f]+ \(exit 1\)"))
     assert "webstack-no-such-package" in output
 
 
@@ -178,7 +154,7 @@ def test_a_good_release_reaches_every_worker_without_a_failed_request(host, tmp_
     template = src / "pages" / "templates" / "pages" / "index.html"
     template.write_text(template.read_text() + "\n<!-- release test -->\n")
     start_load(host, 600)
-    run = deploy(host, tmp_path, src)
+    run = deploy(host, src)
     stop_load(host)
     during = load_result(host)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -192,7 +168,7 @@ def test_a_good_release_reaches_every_worker_without_a_failed_request(host, tmp_
     assert host.file("/srv/demo/previous").linked_to == "/srv/demo/releases/%s" % live
 
     # On demand, the previous release comes back.
-    back = deploy(host, tmp_path, playbook=os.path.join(PROJECT, "rollback.yml"), extra={"webstack_rollback_app": "demo"})
+    back = deploy(host, playbook=os.path.join(PROJECT, "rollback.yml"), extra={"webstack_rollback_app": "demo"})
     assert back.returncode == 0, back.stdout[-3000:] + back.stderr[-3000:]
     assert current_release(host) == live
     assert_only(run_load(host, 200), live)
@@ -204,7 +180,7 @@ def test_a_release_that_fails_its_health_check_is_switched_back(host, tmp_path):
     views = src / "pages" / "views.py"
     # Imports and passes `check`, but every page fails.
     views.write_text(views.read_text() + "\n\ndef index(request):\n    raise RuntimeError('webstack-health-test')\n")
-    run = deploy(host, tmp_path, src)
+    run = deploy(host, src)
     output = run.stdout + run.stderr
     assert run.returncode != 0, output[-3000:]
     assert re.search(r"app 'demo', release [0-9a-f]{12}: the health check failed: GET / answered 500", output), output[-3000:]
@@ -226,7 +202,7 @@ def test_a_migration_is_preceded_by_a_dump_that_restores_the_rows(host, tmp_path
         "    dependencies = [('pages', '0001_initial')]\n"
         "    operations = [migrations.CreateModel('ReleaseTest', [('id', models.BigAutoField(primary_key=True))])]\n"
     )
-    run = deploy(host, tmp_path, src)
+    run = deploy(host, src)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     dumps = host.check_output("ls -1 /srv/demo/data/backups/").split()
     release = current_release(host)
@@ -244,12 +220,11 @@ def test_a_migration_is_preceded_by_a_dump_that_restores_the_rows(host, tmp_path
     assert "pages_releasetest" not in tables
 
 
-def test_the_declared_code_comes_back(host, tmp_path):
+def test_the_declared_code_comes_back(host):
     """Last: the host converges back to the declaration, and then a run changes nothing."""
-    run = deploy(host, tmp_path)
+    run = deploy(host)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    again = deploy(host, tmp_path)
-    recap = re.search(r"^%s\s+:.*$" % re.escape(host.backend.get_hostname()), again.stdout, re.MULTILINE)
-    assert recap and re.search(r"\bchanged=0\b", recap.group(0)), again.stdout[-3000:]
+    again = deploy(host)
+    assert changed(again, host.backend.get_hostname()) == 0, again.stdout[-3000:]
     kept = host.check_output("ls -1 /srv/demo/releases").split()
     assert 2 <= len(kept) <= 5

@@ -1,10 +1,10 @@
 """The source-built stack, seen from inside the container, and the checksum guard."""
 
 import os
-import pathlib
 import re
-import subprocess
 import uuid
+
+from scenario import PROJECT, recap, run_playbook
 
 PYTHON = "3.13.5"
 PREFIX = "/opt/python/" + PYTHON
@@ -94,19 +94,25 @@ def test_deploy_user_has_virtualenvwrapper(host):
 
 # The checksum guard, run from the controller with ansible-playbook against this
 # container: a version that was never built, with a wrong sha256.
-PROJECT = pathlib.Path(__file__).resolve().parents[3]
-PLAYBOOK = pathlib.Path(__file__).resolve().parent / "bad_checksum.yml"
+HOSTNAME = "source-debian12"
+PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bad_checksum.yml")
 
 
-def run_playbook(*extra):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"), ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
-    # Molecule's verify sets it; run outside molecule, these tests fail here instead of passing unseen.
-    argv = [str(PROJECT / ".venv/bin/ansible-playbook"), "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--limit", "source-debian12", str(PLAYBOOK)] + list(extra)
-    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
+def ansible_playbook(playbook=None, extra_vars=None, timeout=900):
+    """A playbook (converge.yml by default) on this host only: the working tree's collection,
+    the venv's ansible-playbook, whatever the caller's environment and PATH hold."""
+    return run_playbook(
+        extra_vars,
+        limit=HOSTNAME,
+        playbook=playbook,
+        env={"ANSIBLE_COLLECTIONS_PATH": os.path.join(PROJECT, ".collections")},
+        timeout=timeout,
+        command=os.path.join(PROJECT, ".venv", "bin", "ansible-playbook"),
+    )
 
 
 def test_wrong_checksum_fails_before_anything_is_built(host):
-    run = run_playbook()
+    run = ansible_playbook(PLAYBOOK, timeout=300)
     output = run.stdout + run.stderr
     assert run.returncode != 0, output
     assert "TASK [webstack.django.source_build : Download and verify the tarball of CPython 3.11.2]" in output
@@ -121,7 +127,7 @@ def test_wrong_checksum_fails_before_anything_is_built(host):
 
 
 def test_malformed_checksum_fails_naming_the_variable(host):
-    run = run_playbook("-e", "python3_source_sha256=not-a-checksum")
+    run = ansible_playbook(PLAYBOOK, {"python3_source_sha256": "not-a-checksum"}, timeout=300)
     output = run.stdout + run.stderr
     assert run.returncode != 0, output
     assert 'python3_source_sha256 must be 64 lowercase hex digits (mandatory for the source method); got "not-a-checksum".' in output, output
@@ -155,29 +161,20 @@ def test_source_redis_answers_on_its_socket_with_the_password(host):
 # Python than the python3 role's, the virtualenv is rebuilt once and then stays (two roles
 # that each chose an interpreter used to rebuild it on every run). Last: it leaves the
 # app on Debian's Python 3.11 (and Django 5.2, which that Python resolves).
-def converge(*extra):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"), ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
-    argv = [
-        str(PROJECT / ".venv/bin/ansible-playbook"),
-        "-i",
-        os.environ["MOLECULE_INVENTORY_FILE"],
-        "--limit",
-        "source-debian12",
-        str(pathlib.Path(__file__).resolve().parents[1] / "converge.yml"),
-    ] + list(extra)
-    run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=900, check=False)
+def converge(**extra_vars):
+    run = ansible_playbook(extra_vars=extra_vars)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return re.search(r"^source-debian12\s+:.*$", run.stdout, re.MULTILINE).group(0)
+    return recap(run, HOSTNAME)
 
 
 def test_django_python_alone_decides_the_interpreter(host):
     # This scenario's host has only the source-built Python with venv support: give Debian's
     # its venv module, as a user naming that interpreter would.
     host.run_expect([0], "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv")
-    first = converge("-e", "django_python=/usr/bin/python3.11")
+    first = converge(django_python="/usr/bin/python3.11")
     assert not re.search(r"\bchanged=0\b", first), first
     assert host.check_output(VENV + "/bin/python -c 'import platform; print(platform.python_version())'").startswith("3.11.")
-    second = converge("-e", "django_python=/usr/bin/python3.11")
+    second = converge(django_python="/usr/bin/python3.11")
     assert re.search(r"\bchanged=0\b", second), second
     assert host.service("uwsgi-demo").is_running
     assert host.check_output("curl -sS -H 'Host: localhost' http://127.0.0.1/health/") == "ok"
