@@ -237,13 +237,19 @@ def prune(args):
 
 
 def secret_keys(args):
-    """Each named app's generated SECRET_KEY (<dir>/<name>.secret-key, root's, 0600), made once."""
+    """Each named app's generated SECRET_KEY (<dir>/<name>.secret-key, root's, 0600), made once.
+
+    With ``read_only`` (Ansible's check mode) a missing key is not made, only named in ``created``.
+    """
     import secrets
 
     request = json.loads(args[0])
     keys, created = {}, []
     for name in request['names']:
         path = os.path.join(request['dir'], name + '.secret-key')
+        if not os.path.exists(path) and request.get('read_only'):
+            created.append(name)
+            continue
         if not os.path.exists(path):
             descriptor = os.open(path + '.new', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, 'w') as handle:

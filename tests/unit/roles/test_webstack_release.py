@@ -131,6 +131,13 @@ def test_secret_keys_are_made_once_and_kept(tmp_path):
     assert second == {'keys': first['keys'], 'created': []}
 
 
+def test_secret_keys_read_only_reads_and_makes_nothing(tmp_path):
+    made = tool('secret-keys', {'dir': str(tmp_path), 'names': ['shop']})
+    checked = tool('secret-keys', {'dir': str(tmp_path), 'names': ['shop', 'blog'], 'read_only': True})
+    assert checked == {'keys': made['keys'], 'created': ['blog']}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['shop.secret-key']
+
+
 @pytest.mark.parametrize('argv', [[], ['unknown', '{}'], ['state']])
 def test_usage(argv):
     done = subprocess.run([sys.executable, str(TOOL), *argv], capture_output=True, text=True, check=False)
