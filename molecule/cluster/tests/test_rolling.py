@@ -12,10 +12,12 @@ import time
 import uuid
 
 import testinfra
-from scenario import PROJECT, declared_apps, run_playbook, with_app
+from scenario import PROJECT, changed, declared_apps, run_playbook, with_app
 
 DEMO_SRC = os.path.join(PROJECT, "examples", "demo_site")
 WEB, APP1, APP2 = (testinfra.get_host("docker://cluster-" + name) for name in ("web", "app1", "app2"))
+# Printed once per batch of app hosts.
+SWITCH_PLAY = "PLAY [Switch the apps to their new releases, one batch of hosts at a time]"
 # The least time the client runs for, whatever the deploy takes.
 LOAD_SECONDS = 60
 
@@ -98,6 +100,7 @@ def test_a_rolling_deploy_under_load_fails_no_request(tmp_path):
     assert {key.split()[1] for key in seen} == {old, new}, seen
     assert {key.split()[2] for key in seen} == {"cluster-app1", "cluster-app2"}, seen
     # Each app host in turn was taken out of nginx's upstream and put back.
+    assert result.stdout.count(SWITCH_PLAY) == 2, result.stdout[-3000:]
     for name in ("cluster-app1", "cluster-app2"):
         assert "changed: [%s -> cluster-web]" % name in result.stdout, result.stdout[-3000:]
     assert " down;" not in WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string
@@ -131,3 +134,16 @@ def test_an_app_the_web_host_cannot_reach_is_refused_before_any_change():
     assert "changed:" not in result.stdout
     assert {name: release(host) for name, host in (("app1", APP1), ("app2", APP2))} == before
     assert WEB.file("/etc/nginx/webstack.d/upstreams/demo.conf").content_string == upstream
+
+
+def test_only_a_roll_out_goes_host_by_host():
+    # The declared code again: a restart on each app host, so one batch per host.
+    back = deploy()
+    assert back.returncode == 0, back.stdout[-3000:] + back.stderr[-2000:]
+    assert back.stdout.count(SWITCH_PLAY) == 2, back.stdout[-3000:]
+    # Nothing to restart: every app host in one batch, and nothing changed anywhere.
+    again = deploy()
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-2000:]
+    assert again.stdout.count(SWITCH_PLAY) == 1, again.stdout[-3000:]
+    hosts = ("cluster-web", "cluster-app1", "cluster-app2", "cluster-data")
+    assert {name: changed(again, name) for name in hosts} == dict.fromkeys(hosts, 0)
