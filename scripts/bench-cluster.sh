@@ -54,29 +54,59 @@ YAML
 # Each run's output stays in .cache/bench-cluster-<N>-<fresh|rerun>.log.
 mkdir -p .cache
 log=""
-seconds() { local start=$EPOCHREALTIME; "$@" >"$log" 2>&1 || { tail -30 "$log"; exit 1; }
-            awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN {printf "%.1f", e - s}'; }
 changed() { grep -A20 'PLAY RECAP' "$log" | grep -o 'changed=[0-9]*' | awk -F= '{s += $2} END {print "changed=" s}'; }
+# CPU seconds used so far by the bench's containers (cgroup v1 cpuacct, or v2 cpu.stat), and
+# by this shell's finished children (ansible-playbook and the docker clients it runs).
+hosts_cpu() {
+  local id file total=0
+  for id in $(docker ps -q --no-trunc --filter "name=^$prefix-"); do
+    for file in /sys/fs/cgroup/cpuacct/docker/"$id"/cpuacct.usage /sys/fs/cgroup/docker/"$id"/cpu.stat \
+                /sys/fs/cgroup/system.slice/docker-"$id".scope/cpu.stat ""; do [ -z "$file" ] || [ -r "$file" ] && break; done
+    [ -n "$file" ] || { echo nan; return; }
+    total=$(awk -v t="$total" '/usage_usec/ {t += $2 / 1e6} NF == 1 {t += $1 / 1e9} END {printf "%.3f", t}' "$file")
+  done
+  echo "$total"
+}
+# (`times` runs in this shell: a subshell starts its children's count from zero.)
+children_seconds() { awk 'NR == 2 {for (i = 1; i <= 2; i++) {split($i, p, /[ms]/); t += p[1] * 60 + p[2]}} END {printf "%.3f", t}' "$1"; }
+# measure KEY: a converge into $log; sets wall[KEY] and cpu[KEY] ("controller hosts" seconds).
+declare -A wall cpu
+measure() {
+  local start=$EPOCHREALTIME hosts_before
+  hosts_before=$(hosts_cpu); times >"$work/times-before"
+  converge >"$log" 2>&1 || { tail -30 "$log"; exit 1; }
+  times >"$work/times-after"
+  wall[$1]=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN {printf "%.1f", e - s}')
+  cpu[$1]="$(awk -v a="$(children_seconds "$work/times-before")" -v b="$(children_seconds "$work/times-after")" 'BEGIN {printf "%.1f", b - a}')"
+  cpu[$1]+=" $(awk -v a="$hosts_before" -v b="$(hosts_cpu)" 'BEGIN {printf "%.1f", b - a}')"
+  wall[$1]+=" s ($(changed); CPU: controller ${cpu[$1]% *} s, hosts ${cpu[$1]#* } s)"
+}
 converge() { ansible-playbook site.yml -i "$work/hosts.yml"; }
 
-declare -A fresh rerun
 for n in "${sizes[@]}"; do
   cleanup; work=$(mktemp -d)
   docker network create "$network" >/dev/null
   for name in web data $(seq -f 'app%g' 1 "$n"); do start "$prefix-$name"; done
   inventory "$n"
   log=.cache/bench-cluster-$n-fresh.log
-  fresh[$n]="$(seconds converge) s ($(changed))"
+  measure "$n-fresh"
   log=.cache/bench-cluster-$n-rerun.log
-  rerun[$n]="$(seconds converge) s ($(changed))"
+  measure "$n-rerun"
 done
 
 echo
 echo "=== cluster converge (1 web, N app, 1 data host; Debian 12 containers; $(nproc) cores)"
 for n in "${sizes[@]}"; do
-  printf '%d app host(s): fresh %s, no-change re-run %s\n' "$n" "${fresh[$n]}" "${rerun[$n]}"
+  printf '%d app host(s): fresh %s\n%d app host(s): no-change re-run %s\n' "$n" "${wall[$n-fresh]}" "$n" "${wall[$n-rerun]}"
 done
-if [ -n "${fresh[1]:-}" ] && [ -n "${fresh[4]:-}" ]; then
-  awk -v a="${fresh[1]%% *}" -v b="${fresh[4]%% *}" \
-    'BEGIN {r = b / a; printf "4 app hosts / 1, fresh: %.2fx (goal <= 1.5x: %s)\n", r, r <= 1.5 ? "met" : "NOT met"}'
+# All hosts share this machine's cores: where the CPU a run needs, divided by the cores,
+# comes near its wall time, more hosts can only take longer here (on hosts of their own
+# the app hosts' work would run side by side).
+if [ -n "${wall[1-fresh]:-}" ] && [ -n "${wall[4-fresh]:-}" ]; then
+  awk -v a="${wall[1-fresh]%% *}" -v b="${wall[4-fresh]%% *}" -v ca="${cpu[1-fresh]}" -v cb="${cpu[4-fresh]}" -v cores="$(nproc)" '
+    BEGIN {
+      split(ca, x, " "); split(cb, y, " "); r = b / a
+      printf "4 app hosts / 1, fresh: %.2fx (goal <= 1.5x: %s); CPU used %.2fx; CPU / %d cores: %.0f%% of the wall time with 1, %.0f%% with 4\n",
+        r, r <= 1.5 ? "met" : "NOT met", (y[1] + y[2]) / (x[1] + x[2]), cores, 100 * (x[1] + x[2]) / cores / a, 100 * (y[1] + y[2]) / cores / b
+    }'
 fi
