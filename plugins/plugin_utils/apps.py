@@ -55,6 +55,12 @@ RESERVED_ENV = {
     'DJANGO_DB_PORT': 'database',
     'DJANGO_REDIS_URL': 'cache',
     'DJANGO_CSRF_TRUSTED_ORIGINS': 'server_names',
+    'DJANGO_SECURE_SSL_REDIRECT': 'tls',
+    'DJANGO_SESSION_COOKIE_SECURE': 'tls',
+    'DJANGO_CSRF_COOKIE_SECURE': 'tls',
+    'DJANGO_SECURE_HSTS_SECONDS': 'tls',
+    'DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS': 'tls',
+    'DJANGO_SECURE_HSTS_PRELOAD': 'tls',
     # The ecosystem's names (django-environ, dj-database-url), set beside ours.
     'SECRET_KEY': 'secret_key',
     'ALLOWED_HOSTS': 'server_names',
@@ -222,6 +228,7 @@ INPUT_KEYS = (
     'server_names',
     'port',
     'default_server',
+    'tls',
     'balance',
     'max_fails',
     'fail_timeout',
@@ -273,6 +280,13 @@ DERIVED_KEYS = (
 )
 DATABASE_KEYS = ('name', 'user', 'password', 'host', 'port', 'client_host')
 CACHE_KEYS = ('db',)
+TLS_KEYS = ('certificate', 'port', 'redirect', 'hsts_max_age', 'hsts_include_subdomains', 'hsts_preload', 'ocsp_stapling', 'chain', 'key')
+# Where an app's certificate comes from: files from the inventory, an ACME CA (HTTP-01), or made on the web host.
+TLS_CERTIFICATES = ('provided', 'acme', 'selfsigned')
+# What the HSTS preload list requires (hstspreload.org): a year, and every subdomain.
+HSTS_PRELOAD_MIN_AGE = 31536000
+# Mozilla's recommendation for HTTPS sites, and what gixy-ng expects: two years.
+HSTS_DEFAULT_MAX_AGE = 63072000
 
 _ALLOWED_KEYS = frozenset(INPUT_KEYS + SECRET_INPUT_KEYS + DERIVED_KEYS)
 
@@ -296,6 +310,9 @@ _DB_CLIENT_HOST_RE = re.compile(r'[A-Za-z0-9.:%_-]{1,255}')
 _SYSTEM_PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9+._:-]*')
 # Printable ASCII without the space: what an HTTP request line carries unencoded.
 _URL_PATH_RE = re.compile(r'/[!-~]*')
+_NUMERIC_NAME_RE = re.compile(r'[0-9.]+')
+_PEM_CERTIFICATE_RE = re.compile(r'-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----')
+_PEM_KEY_RE = re.compile(r'-----BEGIN ((RSA|EC) )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ((RSA|EC) )?PRIVATE KEY-----')
 
 _LIST_RULE = 'webstack_apps must be a list of app declarations, got %s'
 _DB_HOST_RULE = 'must be a host name, an IPv4 address, a bracketed IPv6 address or the absolute path of a unix socket'
@@ -481,6 +498,15 @@ def _sub_mapping(label: str, key: str, value: Any, allowed: tuple[str, ...]) -> 
     return value
 
 
+def _optional_mapping(label: str, app: Mapping, out: dict, key: str, allowed: tuple[str, ...]) -> Mapping | None:
+    """The app's optional sub-mapping ``key``, its keys checked; absent, it is None in ``out`` too."""
+    value = app.get(key)
+    if value is None:
+        out[key] = None
+        return None
+    return _sub_mapping(label, key, value, allowed)
+
+
 def _socket_uses_nginx_port(label: str, socket: str, port: int, owner: str) -> None:
     if v.split_socket(socket)[1] == port:
         v.fail(
@@ -647,10 +673,12 @@ def _serving(label: str, app: Mapping, out: dict) -> None:
     out['server_names'] = [out['name']] if value is None else _server_names(label, value, out['name'])
     value = app.get('port')
     out['port'] = 80 if value is None else v.require_int(label, 'port', value, 1, 65535)
-    if out['port'] == 443:
-        v.reject(label, 'port', 'must not be 443: nginx would serve plain HTTP on the HTTPS port (HTTPS is not supported yet)', value)
+    _tls(label, app, out)
+    if out['port'] == 443 and out['tls'] is None:
+        v.reject(label, 'port', 'must not be 443 without tls: nginx would serve plain HTTP on the HTTPS port', value)
     if out['socket'] != 'unix':
-        _socket_uses_nginx_port(label, out['socket'], out['port'], out['name'])
+        for port in [out['port']] + ([out['tls']['port']] if out['tls'] else []):
+            _socket_uses_nginx_port(label, out['socket'], port, out['name'])
     value = app.get('default_server')
     out['default_server'] = False if value is None else v.require_bool(label, 'default_server', value)
     value = v.require_str(label, 'client_max_body_size', v.or_default(app.get('client_max_body_size'), '10m'))
@@ -661,6 +689,57 @@ def _serving(label: str, app: Mapping, out: dict) -> None:
         value = app.get(key)
         out[key] = default if value is None else v.require_int(label, key, value, minimum)
     _balancing(label, app, out)
+
+
+def _pem(label: str, key: str, value: Any, pattern: re.Pattern, what: str, secret: bool) -> str:
+    """PEM text holding ``what``; a secret's messages never show the value."""
+    if not isinstance(value, str) or not pattern.search(value):
+        v.fail('%s: %s must be %s in PEM form, got %s' % (label, key, what, 'something else' if secret else v.type_word(value)))
+    return value.strip() + '\n'
+
+
+def _tls(label: str, app: Mapping, out: dict) -> None:
+    """HTTPS: where the certificate comes from, its port, the redirect and HSTS."""
+    value = _optional_mapping(label, app, out, 'tls', TLS_KEYS)
+    if value is None:
+        return
+    certificate = value.get('certificate')
+    if certificate not in TLS_CERTIFICATES:
+        v.reject(label, 'tls.certificate', 'must be one of %s' % ', '.join(TLS_CERTIFICATES), certificate)
+    port = value.get('port')
+    port = 443 if port is None else v.require_int(label, 'tls.port', port, 1, 65535)
+    if port == out['port']:
+        v.reject(label, 'tls.port', 'must differ from port %d (nginx serves plain HTTP there)' % out['port'], port)
+    redirect = value.get('redirect')
+    redirect = True if redirect is None else v.require_bool(label, 'tls.redirect', redirect)
+    max_age = value.get('hsts_max_age')
+    max_age = HSTS_DEFAULT_MAX_AGE if max_age is None else v.require_int(label, 'tls.hsts_max_age', max_age, 0)
+    flags = {}
+    for key in ('hsts_include_subdomains', 'hsts_preload', 'ocsp_stapling'):
+        flags[key] = False if value.get(key) is None else v.require_bool(label, 'tls.' + key, value[key])
+    if flags['hsts_preload'] and not (flags['hsts_include_subdomains'] and max_age >= HSTS_PRELOAD_MIN_AGE):
+        v.fail('%s: tls.hsts_preload needs tls.hsts_include_subdomains and tls.hsts_max_age of at least %d (a year)' % (label, HSTS_PRELOAD_MIN_AGE))
+    if max_age == 0 and (flags['hsts_include_subdomains'] or flags['hsts_preload']):
+        v.fail('%s: tls.hsts_include_subdomains and tls.hsts_preload need tls.hsts_max_age above 0 (HSTS is off at 0)' % label)
+    chain, key = value.get('chain'), value.get('key')
+    if certificate == 'provided':
+        chain = _pem(label, 'tls.chain', chain, _PEM_CERTIFICATE_RE, 'the certificate followed by its intermediates', secret=False)
+        # Secret from here on: messages name the key, never the value.
+        key = _pem(label, 'tls.key', key, _PEM_KEY_RE, 'a private key (unencrypted)', secret=True)
+    else:
+        if chain is not None or key is not None:
+            v.fail('%s: tls.chain and tls.key are for tls.certificate provided only, not %s' % (label, certificate))
+        if flags['ocsp_stapling'] and certificate == 'selfsigned':
+            v.fail('%s: tls.ocsp_stapling needs a certificate from a CA with an OCSP responder, not a self-signed one' % label)
+    if certificate == 'acme':
+        # HTTP-01 proves control of each name by a request to it: no wildcard, no catch-all, no address.
+        for name in out['server_names']:
+            if name == '_' or name.startswith(('*.', '.')) or _NUMERIC_NAME_RE.fullmatch(name) or '.' not in name:
+                v.fail(
+                    "%s: server_names entry '%s' cannot get an ACME certificate (HTTP-01 needs a full DNS name: no wildcard, "
+                    "no '_', no address, no single label such as localhost); use tls.certificate provided for it" % (label, name)
+                )
+    out['tls'] = dict(certificate=certificate, port=port, redirect=redirect, hsts_max_age=max_age, chain=chain, key=key, **flags)
 
 
 def _balancing(label: str, app: Mapping, out: dict) -> None:
@@ -754,6 +833,13 @@ def _secret_key(label: str, app: Mapping, out: dict) -> None:
     if key is None:
         if in_env == '':
             v.fail('%s: env %s must not be empty: set secret_key, or leave both out and a key is made on the host' % (label, SECRET_KEY_ENV))
+        # A key given in env is the app's own choice, except on a site served over HTTPS: production.
+        reasons = _weak_secret_key(in_env) if out['tls'] and in_env else []
+        if reasons:
+            v.fail(
+                "%s: env %s is weak by Django's check security.W009 (%s), refused with tls; make one with %s"
+                % (label, SECRET_KEY_ENV, '; '.join(reasons), SECRET_KEY_COMMAND)
+            )
         return
     _secret_text(label, 'secret_key', key)
     reasons = _weak_secret_key(key)
@@ -766,11 +852,9 @@ def _secret_key(label: str, app: Mapping, out: dict) -> None:
 
 def _database(label: str, app: Mapping, out: dict) -> None:
     """The app's MySQL/MariaDB database. The password moves into env, which every role keeps out of its output."""
-    value = app.get('database')
+    value = _optional_mapping(label, app, out, 'database', DATABASE_KEYS)
     if value is None:
-        out['database'] = None
         return
-    _sub_mapping(label, 'database', value, DATABASE_KEYS)
     name = v.require_str(label, 'database.name', v.or_default(value.get('name'), out['name'].replace('-', '_')))
     if name.lower() in MYSQL_SYSTEM_SCHEMAS:
         v.reject(label, 'database.name', 'must not be a MySQL/MariaDB system schema: the app would get the grant tables', name)
@@ -805,11 +889,9 @@ def _database(label: str, app: Mapping, out: dict) -> None:
 
 def _cache(label: str, app: Mapping, out: dict, redis_databases: int) -> None:
     """The app's Redis database number; the server and its password are site settings."""
-    value = app.get('cache')
+    value = _optional_mapping(label, app, out, 'cache', CACHE_KEYS)
     if value is None:
-        out['cache'] = None
         return
-    _sub_mapping(label, 'cache', value, CACHE_KEYS)
     if value.get('db') is None:
         v.fail('%s: cache.db is required (a Redis database number, 0-%d, one per app)' % (label, redis_databases - 1))
     db = v.require_int(label, 'cache.db', value['db'], 0)
@@ -976,8 +1058,15 @@ def normalize_apps(apps: Any, redis_databases: Any = DEFAULT_REDIS_DATABASES, da
     result = [normalize_app(app, index, redis_databases, data_dirs) for index, app in enumerate(apps)]
 
     nginx_ports: dict[int, str] = {}
+    tls_ports: dict[int, str] = {}
     for app in result:
         nginx_ports.setdefault(app['port'], app['name'])
+        if app['tls']:
+            tls_ports.setdefault(app['tls']['port'], app['name'])
+    # One nginx listener is either plain HTTP or TLS.
+    for app in result:
+        if app['port'] in tls_ports:
+            v.fail("app '%s': port %d is app '%s''s tls.port; a port serves either plain HTTP or HTTPS" % (app['name'], app['port'], tls_ports[app['port']]))
     names: dict[str, int] = {}
     roots: dict[str, str] = {}
     tcp_sockets: dict[str, str] = {}
@@ -1004,22 +1093,24 @@ def normalize_apps(apps: Any, redis_databases: Any = DEFAULT_REDIS_DATABASES, da
             _check_socket(label, app['socket'], tcp_sockets)
             tcp_sockets[app['socket']] = app['name']
             port = v.split_socket(app['socket'])[1]
-            if port in nginx_ports:
-                _socket_uses_nginx_port(label, app['socket'], port, nginx_ports[port])
-        for server_name in app['server_names']:
-            for key in _server_name_keys(server_name):
-                seen = listens.get((app['port'], key))
-                if seen is None:
-                    continue
-                owner, entry = seen
-                if entry == server_name:
-                    v.fail("%s: server_names entry '%s' on port %d is already used by app '%s'" % (label, server_name, app['port'], owner))
-                v.fail(
-                    "%s: server_names entry '%s' on port %d overlaps entry '%s' of app '%s' (a leading '.' stands for the name and all its "
-                    "subdomains)" % (label, server_name, app['port'], entry, owner)
-                )
-            for key in _server_name_keys(server_name):
-                listens[(app['port'], key)] = (app['name'], server_name)
+            for ports in (nginx_ports, tls_ports):
+                if port in ports:
+                    _socket_uses_nginx_port(label, app['socket'], port, ports[port])
+        for port in [app['port']] + ([app['tls']['port']] if app['tls'] else []):
+            for server_name in app['server_names']:
+                for key in _server_name_keys(server_name):
+                    seen = listens.get((port, key))
+                    if seen is None:
+                        continue
+                    owner, entry = seen
+                    if entry == server_name:
+                        v.fail("%s: server_names entry '%s' on port %d is already used by app '%s'" % (label, server_name, port, owner))
+                    v.fail(
+                        "%s: server_names entry '%s' on port %d overlaps entry '%s' of app '%s' (a leading '.' stands for the name and all "
+                        "its subdomains)" % (label, server_name, port, entry, owner)
+                    )
+                for key in _server_name_keys(server_name):
+                    listens[(port, key)] = (app['name'], server_name)
         if app['database'] is not None:
             for key, seen_values in (('name', databases), ('user', db_users)):
                 value = app['database'][key]
@@ -1047,11 +1138,18 @@ def normalize_apps(apps: Any, redis_databases: Any = DEFAULT_REDIS_DATABASES, da
 
 
 def deployment(apps: Any, redis_databases: Any = DEFAULT_REDIS_DATABASES, data_dirs: Any = DEFAULT_DATA_DIRS) -> dict[str, Any]:
-    """The normalized apps without their env, and the envs (the secrets) by app name."""
+    """The normalized apps without secrets; the envs by app name; the provided TLS keys by app name."""
     normalized = normalize_apps(apps, redis_databases, data_dirs)
+    public = []
+    for app in normalized:
+        shown = {key: value for key, value in app.items() if key != 'env'}
+        if shown['tls'] is not None:
+            shown['tls'] = {key: value for key, value in shown['tls'].items() if key != 'key'}
+        public.append(shown)
     return {
-        'apps': [{key: value for key, value in app.items() if key != 'env'} for app in normalized],
+        'apps': public,
         'secrets': {app['name']: app['env'] for app in normalized},
+        'tls_keys': {app['name']: app['tls']['key'] for app in normalized if app['tls'] and app['tls']['key']},
     }
 
 

@@ -77,6 +77,7 @@ DEFAULTS = {
     'server_names': ['demo'],
     'port': 80,
     'default_server': False,
+    'tls': None,
     'balance': 'round_robin',
     'max_fails': 1,
     'fail_timeout': 10,
@@ -385,6 +386,12 @@ def test_env_db_password_is_allowed_and_the_reserved_table_is_complete():
             'DJANGO_DB_PORT',
             'DJANGO_REDIS_URL',
             'DJANGO_CSRF_TRUSTED_ORIGINS',
+            'DJANGO_SECURE_SSL_REDIRECT',
+            'DJANGO_SESSION_COOKIE_SECURE',
+            'DJANGO_CSRF_COOKIE_SECURE',
+            'DJANGO_SECURE_HSTS_SECONDS',
+            'DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS',
+            'DJANGO_SECURE_HSTS_PRELOAD',
             'SECRET_KEY',
             'ALLOWED_HOSTS',
             'DATABASE_URL',
@@ -779,7 +786,7 @@ def test_databases_users_and_cache_dbs_distinct_are_fine():
 def test_deployment_splits_env_from_the_apps():
     decls = [app(database={'password': SECRET}, env={'DJANGO_SECRET_KEY': SECRET + '-key'}, cache={'db': 0}), app(name='blog', src=None, git=GIT, version='v2')]
     result = deployment(decls)
-    assert sorted(result) == ['apps', 'secrets']
+    assert sorted(result) == ['apps', 'secrets', 'tls_keys']
     assert result['secrets'] == {'demo': {'DJANGO_SECRET_KEY': SECRET + '-key', 'DJANGO_DB_PASSWORD': SECRET}, 'blog': {}}
     assert [list(a) for a in result['apps']] == [[key for key in INPUT_KEYS + DERIVED_KEYS if key != 'env']] * 2
     normalized = normalize_apps(decls)
@@ -797,7 +804,7 @@ def test_deployment_applies_the_list_rules_and_arguments():
 
 
 def test_deployment_of_no_apps():
-    assert deployment([]) == {'apps': [], 'secrets': {}}
+    assert deployment([]) == {'apps': [], 'secrets': {}, 'tls_keys': {}}
 
 
 # --- the data tier: database and cache ------------------------------------------------------
@@ -1173,3 +1180,76 @@ def test_property_weak_secret_keys_are_refused_by_djangos_rule(key):
         assert str(exc).startswith("app 'demo': secret_key is weak by Django's check security.W009 (")
         return
     assert not weak
+
+
+# --- tls: HTTPS ---------------------------------------------------------------------------------------
+
+CHAIN = '-----BEGIN CERTIFICATE-----\nMIIBdemo+/=\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIBca==\n-----END CERTIFICATE-----'
+TLS_KEY = '-----BEGIN PRIVATE KEY-----\nMIIEsecret/key+material==\n-----END PRIVATE KEY-----\n'
+
+
+def test_tls_defaults():
+    assert normalize_app(app(tls={'certificate': 'selfsigned'}))['tls'] == {
+        'certificate': 'selfsigned',
+        'port': 443,
+        'redirect': True,
+        'hsts_max_age': 63072000,
+        'hsts_include_subdomains': False,
+        'hsts_preload': False,
+        'ocsp_stapling': False,
+        'chain': None,
+        'key': None,
+    }
+
+
+def test_tls_allows_port_443_for_https_and_plain_http_beside_it():
+    normalized = normalize_app(app(port=8080, tls={'certificate': 'selfsigned', 'port': 8443}))
+    assert (normalized['port'], normalized['tls']['port']) == (8080, 8443)
+    assert normalize_app(app(port=443, tls={'certificate': 'selfsigned', 'port': 8443}))['port'] == 443
+
+
+def test_provided_key_leaves_the_apps_for_tls_keys():
+    declared = app(tls={'certificate': 'provided', 'chain': CHAIN, 'key': TLS_KEY.strip()})
+    once = normalize_app(declared)
+    assert once['tls']['chain'] == CHAIN + '\n' and once['tls']['key'] == TLS_KEY
+    assert normalize_app(once) == once
+    split = deployment([declared, app(name='blog', server_names=['blog.example.com'], tls={'certificate': 'acme', 'hsts_max_age': 300})])
+    assert split['tls_keys'] == {'demo': TLS_KEY}
+    assert 'key' not in split['apps'][0]['tls'] and split['apps'][0]['tls']['chain'] == CHAIN + '\n'
+    assert 'secret/key' not in repr(split['apps'])
+    assert split['apps'][1]['tls']['hsts_max_age'] == 300
+
+
+def test_acme_names_must_be_full_dns_names():
+    assert normalize_app(app(server_names=['shop.example.com', 'www.shop.example.com'], tls={'certificate': 'acme'}))['tls']['certificate'] == 'acme'
+    for name in ('localhost', '_', '*.example.com', '.example.com', '10.0.0.1'):
+        message = error(normalize_app, app(server_names=[name], tls={'certificate': 'acme'}))
+        assert message.startswith("app 'demo': server_names entry '%s' cannot get an ACME certificate" % name)
+
+
+def test_a_weak_key_in_env_is_refused_only_with_tls():
+    assert normalize_app(app(env={'DJANGO_SECRET_KEY': SECRET}))['env'] == {'DJANGO_SECRET_KEY': SECRET}
+    message = error(normalize_app, app(env={'DJANGO_SECRET_KEY': SECRET}, tls={'certificate': 'selfsigned'}))
+    assert message == (
+        "app 'demo': env DJANGO_SECRET_KEY is weak by Django's check security.W009 (too short: 17 characters of 50), refused with tls; "
+        "make one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+    assert normalize_app(app(env={'DJANGO_SECRET_KEY': STRONG_KEY}, tls={'certificate': 'selfsigned'}))['env'] == {'DJANGO_SECRET_KEY': STRONG_KEY}
+
+
+def test_a_port_is_plain_http_or_https_for_every_app():
+    blog = app(name='blog', server_names=['blog.example.com'], port=8443)
+    assert error(normalize_apps, [app(tls={'certificate': 'selfsigned', 'port': 8443}), blog]) == (
+        "app 'blog': port 8443 is app 'demo''s tls.port; a port serves either plain HTTP or HTTPS"
+    )
+    blog_tls = app(name='blog', server_names=['demo'], port=8080, tls={'certificate': 'selfsigned'})
+    assert error(normalize_apps, [app(tls={'certificate': 'selfsigned'}), blog_tls]) == (
+        "app 'blog': server_names entry 'demo' on port 443 is already used by app 'demo'"
+    )
+
+
+def test_a_socket_may_not_take_the_https_port():
+    assert error(normalize_app, app(socket='127.0.0.1:8443', tls={'certificate': 'selfsigned', 'port': 8443})) == (
+        "app 'demo': socket '127.0.0.1:8443' uses port 8443, which nginx listens on for app 'demo'; nginx and uWSGI may share a host, "
+        'so give the socket another port'
+    )

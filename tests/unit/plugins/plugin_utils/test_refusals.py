@@ -241,7 +241,71 @@ CASES = [
         "app 'demo': socket '0.0.0.0:8080' uses port 8080, which nginx listens on for app 'demo'; nginx and uWSGI may share a host, "
         "so give the socket another port",
     ),
-    case('port-443', {'port': 443}, "app 'demo': port must not be 443: nginx would serve plain HTTP on the HTTPS port (HTTPS is not supported yet), got 443"),
+    case('port-443', {'port': 443}, "app 'demo': port must not be 443 without tls: nginx would serve plain HTTP on the HTTPS port, got 443"),
+    # --- tls --------------------------------------------------------------------------------------------
+    case('tls-string', {'tls': 'on'}, "app 'demo': tls must be a mapping, got 'on'"),
+    case('tls-no-certificate', {'tls': {}}, "app 'demo': tls.certificate must be one of provided, acme, selfsigned, got None"),
+    case(
+        'tls-unknown-certificate',
+        {'tls': {'certificate': 'letsencrypt'}},
+        "app 'demo': tls.certificate must be one of provided, acme, selfsigned, got 'letsencrypt'",
+    ),
+    case(
+        'tls-unknown-key',
+        {'tls': {'certificate': 'acme', 'hsts': 1}},
+        "app 'demo': tls has unknown key 'hsts' (allowed: certificate, port, redirect, hsts_max_age, hsts_include_subdomains, hsts_preload, "
+        'ocsp_stapling, chain, key)',
+    ),
+    case(
+        'tls-port-is-http-port',
+        {'port': 8443, 'tls': {'certificate': 'selfsigned', 'port': 8443}},
+        "app 'demo': tls.port must differ from port 8443 (nginx serves plain HTTP there), got 8443",
+    ),
+    case('tls-port-zero', {'tls': {'certificate': 'selfsigned', 'port': 0}}, "app 'demo': tls.port must be an integer between 1 and 65535, got 0"),
+    case('tls-redirect-string', {'tls': {'certificate': 'selfsigned', 'redirect': 'yes'}}, "app 'demo': tls.redirect must be a boolean, got 'yes'"),
+    case('tls-hsts-negative', {'tls': {'certificate': 'selfsigned', 'hsts_max_age': -1}}, "app 'demo': tls.hsts_max_age must be an integer >= 0, got -1"),
+    case(
+        'tls-preload-short',
+        {'tls': {'certificate': 'selfsigned', 'hsts_max_age': 300, 'hsts_include_subdomains': True, 'hsts_preload': True}},
+        "app 'demo': tls.hsts_preload needs tls.hsts_include_subdomains and tls.hsts_max_age of at least 31536000 (a year)",
+    ),
+    case(
+        'tls-subdomains-without-hsts',
+        {'tls': {'certificate': 'selfsigned', 'hsts_max_age': 0, 'hsts_include_subdomains': True}},
+        "app 'demo': tls.hsts_include_subdomains and tls.hsts_preload need tls.hsts_max_age above 0 (HSTS is off at 0)",
+    ),
+    case(
+        'tls-provided-no-chain',
+        {'tls': {'certificate': 'provided'}},
+        "app 'demo': tls.chain must be the certificate followed by its intermediates in PEM form, got null",
+    ),
+    case(
+        'tls-provided-key-not-pem',
+        {'tls': {'certificate': 'provided', 'chain': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', 'key': SECRET}},
+        "app 'demo': tls.key must be a private key (unencrypted) in PEM form, got something else",
+    ),
+    case(
+        'tls-chain-for-acme',
+        {'tls': {'certificate': 'acme', 'key': SECRET}},
+        "app 'demo': tls.chain and tls.key are for tls.certificate provided only, not acme",
+    ),
+    case(
+        'tls-ocsp-selfsigned',
+        {'tls': {'certificate': 'selfsigned', 'ocsp_stapling': True}},
+        "app 'demo': tls.ocsp_stapling needs a certificate from a CA with an OCSP responder, not a self-signed one",
+    ),
+    case(
+        'tls-acme-localhost',
+        {'server_names': ['localhost'], 'tls': {'certificate': 'acme'}},
+        "app 'demo': server_names entry 'localhost' cannot get an ACME certificate (HTTP-01 needs a full DNS name: no wildcard, no '_', "
+        'no address, no single label such as localhost); use tls.certificate provided for it',
+    ),
+    case(
+        'tls-weak-env-key',
+        {'env': {'DJANGO_SECRET_KEY': 'django-insecure-' + 'x' * 50}, 'tls': {'certificate': 'selfsigned'}},
+        "app 'demo': env DJANGO_SECRET_KEY is weak by Django's check security.W009 (it starts with 'django-insecure-': Django's insecure "
+        "default), refused with tls; make one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'",
+    ),
     case('port-zero', {'port': 0}, "app 'demo': port must be an integer between 1 and 65535, got 0"),
     case('port-string', {'port': '80'}, "app 'demo': port must be an integer, got '80'"),
     case('server-names-string', {'server_names': 'example.com'}, "app 'demo': server_names must be a list of strings, got 'example.com'"),
