@@ -28,6 +28,11 @@ Overridden, and why:
   declared database, a SQLite file inside the code tree (read-only, and replaced by
   every release) moves into ``DJANGO_DATA_DIR``, keeping its file name.
 * ``CACHES['default']``: with ``DJANGO_REDIS_URL``, Django's own RedisCache there.
+* ``SECURE_SSL_REDIRECT``, ``SESSION_COOKIE_SECURE``, ``CSRF_COOKIE_SECURE``,
+  ``SECURE_HSTS_SECONDS``, ``SECURE_HSTS_INCLUDE_SUBDOMAINS``, ``SECURE_HSTS_PRELOAD``
+  (``DJANGO_`` and the name; ``true`` or ``false``, the seconds a number): set for an
+  app served over HTTPS, where nginx passes ``HTTPS=on`` so Django knows the request
+  is secure.
 * ``WEBSTACK_RELEASE``: the id of the running release (informational).
 
 Everything else stays as the project set it.  DEBUG in particular is not forced:
@@ -152,6 +157,14 @@ if _env('DJANGO_REDIS_URL'):
         LOCATION=_env('DJANGO_REDIS_URL'),
     )
     CACHES = _caches
+
+
+# HTTPS: what nginx does for an app served over TLS, Django is told too.
+for _name in ('SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD'):
+    if _env('DJANGO_' + _name):
+        globals()[_name] = _env('DJANGO_' + _name).lower() == 'true'
+if _env('DJANGO_SECURE_HSTS_SECONDS'):
+    SECURE_HSTS_SECONDS = int(_env('DJANGO_SECURE_HSTS_SECONDS'))
 
 
 # The release serving (webstack-manage and the uWSGI unit's env set it), for display.

@@ -391,3 +391,34 @@ def test_envreader_site_reads_a_tcp_database_url(tmp_path):
 def test_envreader_site_needs_its_secret_key_and_database(tmp_path):
     assert 'SECRET_KEY' in failure_of(tmp_path, envreader_env(DATABASE_URL='sqlite:///:memory:'))
     assert 'DATABASE_URL' in failure_of(tmp_path, envreader_env(SECRET_KEY='k'))
+
+
+# What the django role writes for an app with tls (redirect on, HSTS with every option).
+TLS = {
+    'DJANGO_SECURE_SSL_REDIRECT': 'true',
+    'DJANGO_SESSION_COOKIE_SECURE': 'true',
+    'DJANGO_CSRF_COOKIE_SECURE': 'true',
+    'DJANGO_SECURE_HSTS_SECONDS': '63072000',
+    'DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS': 'true',
+    'DJANGO_SECURE_HSTS_PRELOAD': 'true',
+}
+
+
+def test_tls_makes_the_deploy_check_clean(site, deploy_env):
+    env = {**deploy_env, **TLS}
+    done = run(site, env, '-m', 'django', 'check', '--deploy', '--fail-level', 'WARNING')
+    assert (done.returncode, done.stdout.strip()) == (0, 'System check identified no issues (0 silenced).'), done.stdout + done.stderr
+    # Without it, the unedited project is told what HTTPS would fix.
+    done = run(site, deploy_env, '-m', 'django', 'check', '--deploy')
+    for warning in ('W004', 'W008', 'W012', 'W016'):
+        assert 'security.%s' % warning in done.stdout + done.stderr
+
+
+def test_tls_false_values_and_the_projects_own_choice(site, deploy_env):
+    show = "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    env = variant(site, deploy_env, 'SESSION_COOKIE_SECURE = True\nSECURE_HSTS_SECONDS = 60\n')
+    # Unset: the project's settings stay.
+    assert run(site, env, '-c', show).stdout.split() == ['False', 'True', '60']
+    # Set: the declaration wins, false included.
+    env = {**env, **TLS, 'DJANGO_SECURE_SSL_REDIRECT': 'false', 'DJANGO_SESSION_COOKIE_SECURE': 'false', 'DJANGO_SECURE_HSTS_SECONDS': '0'}
+    assert run(site, env, '-c', show).stdout.split() == ['False', 'False', '0']
