@@ -132,6 +132,30 @@ BAD = [
         {'nginx_remove_undeclared': 'yes'},
         'nginx_remove_undeclared must be a boolean (true or false, not a string); got "yes".',
     ),
+    (
+        'nginx_acme_directory_http',
+        'nginx',
+        {'nginx_acme_directory': 'http://acme.example.com/directory'},
+        'nginx_acme_directory must be the https:// URL of an ACME directory; got "http://acme.example.com/directory".',
+    ),
+    (
+        'nginx_acme_email_injects_option',
+        'nginx',
+        {'nginx_acme_email': 'ops@example.com --server x'},
+        'nginx_acme_email must be an email address, or empty to register without one; got "ops@example.com --server x".',
+    ),
+    (
+        'nginx_acme_ca_bundle_relative',
+        'nginx',
+        {'nginx_acme_ca_bundle': 'ca.pem'},
+        'nginx_acme_ca_bundle must be an absolute path on the web host, or empty; got "ca.pem".',
+    ),
+    (
+        'nginx_resolver_injection',
+        'nginx',
+        {'nginx_resolver': ['127.0.0.53; autoindex on']},
+        'nginx_resolver must be a list of DNS server addresses, not empty when an app has tls.ocsp_stapling; got ["127.0.0.53; autoindex on"].',
+    ),
     ('nginx_method_unknown', 'nginx', {'nginx_install_method': 'ports'}, ARGSPEC + 'value of nginx_install_method must be one of: package, source, got: ports'),
     (
         'nginx_source_without_sha256',
