@@ -38,6 +38,8 @@ SECRETS = (
     + [app["database"]["password"] for app in GROUP_VARS["webstack_apps"] if "database" in app]
     + [app["secret_key"] for app in GROUP_VARS["webstack_apps"] if "secret_key" in app]
     + [value for app in GROUP_VARS["webstack_apps"] for value in app.get("env", {}).values()]
+    # A provided TLS key, by the lines of its base64 body (its BEGIN and END lines are no secret).
+    + [line for app in GROUP_VARS["webstack_apps"] for line in (app.get("tls") or {}).get("key", "").splitlines() if not line.startswith("-----")]
 )
 
 

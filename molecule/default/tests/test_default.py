@@ -1,7 +1,13 @@
 """The deployed stack, seen from inside each container: nginx -> uWSGI -> Django."""
 
+import base64
+import io
+import json
 import re
 import shlex
+import shutil
+import subprocess
+import tarfile
 import uuid
 
 import pytest
@@ -31,6 +37,34 @@ def test_nginx_is_running_with_a_valid_config(host):
     assert nginx.is_running
     assert nginx.is_enabled
     assert host.run("nginx -t").rc == 0
+
+
+def test_gixy_finds_nothing_in_the_live_configuration(host, tmp_path):
+    """gixy-ng, the maintained nginx analyzer, over the live /etc/nginx of the host.
+
+    The tree is copied out and its absolute includes pointed into the copy, so gixy reads
+    exactly the files nginx reads.
+    """
+    archive = base64.b64decode(host.check_output("tar -C / -czh etc/nginx | base64 -w0"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp_path, filter="data")
+    for path in (tmp_path / "etc/nginx").rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.write_text(path.read_text(errors="replace").replace("/etc/nginx/", "%s/etc/nginx/" % tmp_path))
+    gixy = shutil.which("gixy")
+    assert gixy, "gixy-ng is not installed (requirements-dev.txt)"
+
+    def findings():
+        run = subprocess.run([gixy, "-f", "json", str(tmp_path / "etc/nginx/nginx.conf")], capture_output=True, text=True, timeout=120, check=False)
+        return json.loads(run.stdout or "null"), run.stdout + run.stderr
+
+    found, output = findings()
+    assert found == [], output
+    # The server blocks were read: a classic alias traversal added to one is found.
+    site = tmp_path / "etc/nginx/webstack.d/demo.conf"
+    site.write_text(site.read_text().replace("    location / {", "    location /traversal {\n        alias /srv/;\n    }\n\n    location / {", 1))
+    found, output = findings()
+    assert [finding["plugin"] for finding in found] == ["alias_traversal"], output
 
 
 @pytest.mark.parametrize("app", APPS, ids=lambda a: a["name"])
