@@ -7,11 +7,12 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 DEMO_PORT ?= 8080
+DEMO_TLS_PORT ?= 8443
 
 .PHONY: demo demo-clean test setup lint sanity docs unit integration molecule venv images build role-docs bench clean
 
 demo:
-	@DEMO_PORT=$(DEMO_PORT) bash scripts/demo.sh up
+	@DEMO_PORT=$(DEMO_PORT) DEMO_TLS_PORT=$(DEMO_TLS_PORT) bash scripts/demo.sh up
 
 demo-clean:
 	@bash scripts/demo.sh down

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Figures, not assertions: a fresh converge of the demo inventory into a new Debian 12
-# container, then no-change re-runs, then the memory the services use; then the cluster
+# container, then no-change re-runs, the memory the services use and 10,000 idle
+# keep-alive connections held by nginx (scripts/bench-idle.py); then the cluster
 # (scripts/bench-cluster.sh: 1 and 4 app hosts). Prints the figures.
 # Usage: scripts/bench.sh [RERUNS]   (default 3)
 set -euo pipefail
@@ -37,6 +38,12 @@ for i in "${!rows[@]}"; do echo "no-change re-run $((i + 1)):    ${rows[$i]}"; d
 echo "--check re-run:        $check s"
 echo "uWSGI memory (RSS):    $(rss uwsgi)"
 echo "nginx memory (RSS):    $(rss nginx)"
+
+# 10,000 idle keep-alive clients on the container's own address: held, dropped, nginx's growth.
+address=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$name")
+echo -n "idle keep-alive:       "
+python scripts/bench-idle.py --host "$address" --connections 10000 --hold 20 --path /static/pages/style.css \
+  --memory-command "docker exec $name ps -o rss= -C nginx" --json /tmp/webstack-bench-idle.json
 
 # The cluster: 1 and 4 app hosts behind one web host, with their own data host.
 bash scripts/bench-cluster.sh 1 4
