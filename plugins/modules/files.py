@@ -19,8 +19,9 @@ description:
   - One execution for many files. The roles' configuration files, checked on every run, cost one
     round trip to the host instead of one per file. Render the content on the controller, for
     example with the P(ansible.builtin.template#lookup) lookup and its C(template_vars).
-  - Not for a file that a program must accept before it goes live; use M(ansible.builtin.template)
-    with O(ansible.builtin.template#module:validate) for that.
+  - A file that a program must accept before it goes live names the check in O(files[].validate),
+    which runs on the temporary file; the file replaces the old one only when the check passes.
+    Entries are checked and written in order, so a check sees the entries written before it.
 version_added: 1.0.0
 author: webstack.django maintainers (@webstack-django)
 options:
@@ -54,6 +55,14 @@ options:
         description: Octal permissions as a string with its leading zero, for example V('0640').
         type: str
         required: true
+      validate:
+        description:
+          - A command run on the new content before it replaces the file, with V(%s) in place of the
+            temporary file's path (split as a shell would split it, but run without a shell). The
+            file is left as it was when the command exits non-zero, and the module fails with its
+            output.
+          - Not run in check mode, nor when the content is unchanged.
+        type: str
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -78,6 +87,10 @@ EXAMPLES = r"""
         content: "{{ lookup('ansible.builtin.template', 'app.ini.j2', template_vars={'app': app}) }}"
         group: myapp
         mode: "0640"
+      - path: /etc/nginx/nginx.conf
+        content: "{{ lookup('ansible.builtin.template', 'nginx.conf.j2') }}"
+        mode: "0644"
+        validate: nginx -t -q -c %s
   register: written
 """
 
@@ -94,6 +107,7 @@ import grp
 import os
 import pwd
 import re
+import shlex
 import stat
 import tempfile
 
@@ -130,21 +144,28 @@ def _differs(path, uid, gid, mode):
     return (found.st_uid, found.st_gid, stat.S_IMODE(found.st_mode)) != (uid, gid, mode)
 
 
-def _write(path, data, uid, gid, mode):
+def _write(path, data, uid, gid, mode, validate, run_command):
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.%s.' % os.path.basename(path))
     try:
         with os.fdopen(handle, 'wb') as stream:
             stream.write(data)
             os.fchown(stream.fileno(), uid, gid)
             os.fchmod(stream.fileno(), mode)
+        if validate:
+            # The command's words are split first: a path with spaces stays one argument.
+            argv = [word.replace('%s', temporary) for word in shlex.split(validate)]
+            status, out, err = run_command(argv)
+            if status != 0:
+                raise ValueError('%s: the new content failed its check (%s, exit %d): %s' % (path, validate, status, (err or out).strip()))
         os.rename(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
 
 
-def make(entry, check_mode, diffs):
-    """Make one entry as given; True when something changed (or would have)."""
+def make(entry, check_mode, diffs, run_command):
+    """Make one entry as given; True when something changed (or would have). run_command runs
+    a check (AnsibleModule.run_command)."""
     path = entry['path']
     uid, gid, mode = _wanted(entry, check_mode)
     if entry['state'] == 'directory':
@@ -171,7 +192,7 @@ def make(entry, check_mode, diffs):
     if before != data:
         diffs.append({'before_header': path, 'after_header': path, 'before': to_text(before or b'', errors='surrogate_or_replace'), 'after': entry['content']})
         if not check_mode:
-            _write(path, data, uid, gid, mode)
+            _write(path, data, uid, gid, mode, entry['validate'], run_command)
     elif not check_mode:
         os.chown(path, uid, gid)
         os.chmod(path, mode)
@@ -186,6 +207,7 @@ def main():
         'owner': {'type': 'str', 'default': 'root'},
         'group': {'type': 'str', 'default': 'root'},
         'mode': {'type': 'str', 'required': True},
+        'validate': {'type': 'str'},
     }
     module = AnsibleModule(
         argument_spec={'files': {'type': 'list', 'elements': 'dict', 'required': True, 'options': entry_options}},
@@ -194,7 +216,7 @@ def main():
     changed_paths, diffs = [], []
     for entry in module.params['files']:
         try:
-            if make(entry, module.check_mode, diffs):
+            if make(entry, module.check_mode, diffs, module.run_command):
                 changed_paths.append(entry['path'])
         except (OSError, ValueError) as error:
             module.fail_json(msg=str(error), changed_paths=changed_paths)

@@ -139,3 +139,39 @@ def test_what_was_done_before_a_failure_is_reported(tmp_path):
     assert status == 1 and result["changed_paths"] == [str(tmp_path / "ok")]
     assert "No such file or directory" in result["msg"]
     assert sorted(os.listdir(tmp_path)) == ["ok"]
+
+
+# A check that passes only for content starting with "ok", and records the path it was given.
+CHECK = "sh -c 'echo \"$1\" >> \"$2\"; head -c 2 \"$1\" | grep -q ok || {{ echo \"bad: $(cat \"$1\")\" >&2; exit 3; }}' check %s {log}"
+
+
+def test_a_checked_file_replaces_the_old_one_only_when_its_check_passes(tmp_path):
+    log = tmp_path.parent / ("%s-checked" % tmp_path.name)
+    check = CHECK.format(log=log)
+    target = tmp_path / "app.conf"
+    result, status = run(tmp_path, [entry(target, "ok first\n", validate=check)])
+    assert (status, result["changed_paths"]) == (0, [str(target)])
+    # The check saw the temporary file beside the target, not the target itself.
+    checked = log.read_text().split()
+    assert len(checked) == 1 and os.path.dirname(checked[0]) == str(tmp_path) and checked[0] != str(target)
+
+    result, status = run(tmp_path, [entry(tmp_path / "before", "x\n"), entry(target, "broken\n", validate=check), entry(tmp_path / "after", "y\n")])
+    assert status == 1
+    assert result["msg"] == "%s: the new content failed its check (%s, exit 3): bad: broken" % (target, check)
+    # What came before is written and reported, the checked file is as it was, nothing after it ran,
+    # and no temporary file is left behind.
+    assert result["changed_paths"] == [str(tmp_path / "before")]
+    assert target.read_text() == "ok first\n"
+    assert sorted(os.listdir(tmp_path)) == ["app.conf", "before"]
+
+
+def test_a_check_runs_only_on_new_content_and_never_in_check_mode(tmp_path):
+    log = tmp_path.parent / ("%s-checked" % tmp_path.name)
+    target = tmp_path / "app.conf"
+    target.write_text("ok\n")
+    os.chmod(target, 0o600)
+    result, status = run(tmp_path, [entry(target, "ok\n", validate=CHECK.format(log=log))])
+    assert (status, result["changed_paths"]) == (0, [str(target)]) and described(target)[2] == "0o640"
+    result, status = run(tmp_path, [entry(target, "broken\n", validate=CHECK.format(log=log))], check=True)
+    assert (status, result["changed_paths"]) == (0, [str(target)]) and target.read_text() == "ok\n"
+    assert not log.exists()
