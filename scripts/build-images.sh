@@ -26,12 +26,16 @@ fi
 rootfs=$(mktemp -d /var/tmp/webstack-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' RETURN
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,iproute2,procps,curl \
+  --include=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,iproute2,procps,curl,openssh-server \
   "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || { tail -20 "$rootfs.log" >&2; return 1; }
 rm -f "$rootfs.log"
 
 # Units that fight a container: consoles, udev, and apt timers that take the dpkg lock mid-converge.
+# sshd is there for `make bench` (scripts/bench-ssh.sh starts it with a key made per run), off
+# otherwise.
 rm -f "$rootfs"/etc/systemd/system/getty.target.wants/* \
+      "$rootfs"/etc/systemd/system/multi-user.target.wants/ssh.service "$rootfs"/etc/systemd/system/sshd.service \
+      "$rootfs"/etc/systemd/system/sockets.target.wants/ssh.socket \
       "$rootfs"/etc/systemd/system/timers.target.wants/apt-daily* \
       "$rootfs"/lib/systemd/system/systemd-udev* "$rootfs"/lib/systemd/system/*udev*.socket \
       "$rootfs"/lib/systemd/system/sockets.target.wants/*udev* \
