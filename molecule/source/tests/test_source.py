@@ -49,7 +49,8 @@ def test_uwsgi_runs_the_venv_python(host):
 def test_source_nginx_runs_and_serves_django(host):
     assert host.check_output("nginx -v 2>&1") == "nginx version: nginx/" + NGINX
     built = host.check_output("nginx -V 2>&1")
-    for option in ("--with-http_ssl_module", "--with-http_v2_module", "--with-http_gzip_static_module", "--conf-path=/etc/nginx/nginx.conf"):
+    modules = ("--with-http_ssl_module", "--with-http_v2_module", "--with-http_gzip_static_module", "--with-http_stub_status_module")
+    for option in (*modules, "--conf-path=/etc/nginx/nginx.conf"):
         assert option in built
     nginx = host.service("nginx")
     assert nginx.is_running and nginx.is_enabled
@@ -61,6 +62,17 @@ def test_source_nginx_runs_and_serves_django(host):
     probe = uuid.uuid4().hex
     css = host.check_output("curl -sS -H 'Host: localhost' 'http://127.0.0.1/static/pages/style.css?p=%s'" % probe)
     assert "webstack-demo-stylesheet" in css
+
+
+def test_source_nginx_has_its_status_and_a_rotation_that_reopens_its_logs(host):
+    assert host.check_output("curl -sS --unix-socket /run/webstack-nginx/status.sock http://localhost/status").startswith("Active connections:")
+    # No package brought a rule: the role's is the only one for these logs.
+    assert not host.file("/etc/logrotate.d/nginx").exists
+    probe = uuid.uuid4().hex
+    host.run_expect([0], "logrotate --force /etc/logrotate.d/webstack-nginx")
+    host.run_expect([0], "curl -sS -o /dev/null -H 'Host: localhost' 'http://127.0.0.1/?after=%s'" % probe)
+    assert probe in host.file("/var/log/nginx/demo.access.log").content_string
+    assert probe not in host.file("/var/log/nginx/demo.access.log.1").content_string
 
 
 def test_source_nginx_reloads_without_a_new_master(host):

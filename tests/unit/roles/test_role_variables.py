@@ -43,7 +43,7 @@ REDIS_PASSWORD = 'Redis-pass-0123456789'
 # Variables every host of a role needs besides the case's own (DROP removes one).
 BASE_VARS = {'redis': {'redis_requirepass': REDIS_PASSWORD}}
 DROP = object()
-MIRROR = 'http://deb.debian.org/debian'
+MIRROR = 'http://mirror.example/debian'
 ENV = {'path': '/srv/shop/venv', 'python': '/usr/bin/python3', 'requirements': [], 'packages': []}
 
 ARGSPEC = 'Validation of arguments failed:\n'
@@ -126,6 +126,13 @@ BAD = [
     ('nginx_connections_too_many', 'nginx', {'nginx_worker_connections': 2000000}, 'nginx_worker_connections must be a number from 1 to 1048576; got 2000000.'),
     ('nginx_keepalive_too_long', 'nginx', {'nginx_keepalive_timeout': 4000}, 'nginx_keepalive_timeout must be a number of seconds from 0 to 3600; got 4000.'),
     ('nginx_ipv6_string', 'nginx', {'nginx_listen_ipv6': 'false'}, 'nginx_listen_ipv6 must be a boolean (true or false, not a string); got "false".'),
+    ('nginx_status_string', 'nginx', {'nginx_status': 'no'}, 'nginx_status must be a boolean (true or false, not a string); got "no".'),
+    (
+        'nginx_status_group_adds_line',
+        'nginx',
+        {'nginx_status_group': 'adm\nd /etc 0777'},
+        'nginx_status_group must be a group name matching ^[a-z_][a-z0-9_-]{0,31}$; got "adm\\nd /etc 0777".',
+    ),
     (
         'nginx_remove_undeclared_string',
         'nginx',
@@ -191,6 +198,16 @@ BAD = [
         'uwsgi',
         {'uwsgi_remove_undeclared': 'false'},
         'uwsgi_remove_undeclared must be a boolean (true or false, not a string); got "false".',
+    ),
+    # the size and the count reach the logrotate rule, the group a unit's ExecStartPre run as root
+    ('uwsgi_log_size_unit', 'uwsgi', {'uwsgi_log_max_size': '100MB'}, 'uwsgi_log_max_size must be a logrotate size such as 100k, 100M or 1G; got "100MB".'),
+    ('uwsgi_log_size_line', 'uwsgi', {'uwsgi_log_max_size': '1M\n}'}, 'uwsgi_log_max_size must be a logrotate size such as 100k, 100M or 1G; got "1M\\n}".'),
+    ('uwsgi_log_keep_zero', 'uwsgi', {'uwsgi_log_keep': 0}, 'uwsgi_log_keep must be a number from 1 to 9999; got 0.'),
+    (
+        'uwsgi_stats_group_option',
+        'uwsgi',
+        {'uwsgi_stats_group': 'adm -m 0777'},
+        'uwsgi_stats_group must be a group name matching ^[a-z_][a-z0-9_-]{0,31}$; got "adm -m 0777".',
     ),
     # mysql57
     ('mysql_root_password_newline', 'mysql57', {'mysql57_root_password': 'secret\nsocket = /tmp/x'}, MYSQL_ROOT_PASSWORD % 'contains a line break'),
@@ -596,6 +613,8 @@ GOOD = [
     ),
     ('good_uwsgi_defaults', 'uwsgi', {}),
     ('good_uwsgi_group', 'uwsgi', {'uwsgi_socket_group': 'www-data', 'uwsgi_remove_undeclared': True}),
+    ('good_uwsgi_operations', 'uwsgi', {'uwsgi_log_max_size': '1G', 'uwsgi_log_keep': '30', 'uwsgi_stats_group': 'monitoring'}),
+    ('good_nginx_status_off', 'nginx', {'nginx_status': False, 'nginx_status_group': 'prometheus'}),
     ('good_mysql_defaults', 'mysql57', {}),
     (
         'good_mysql_custom',
