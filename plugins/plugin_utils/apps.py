@@ -255,6 +255,7 @@ INPUT_KEYS = (
     'backup_before_migrate',
     'keep_backups',
     'cache',
+    'schedule',
 )
 # Input keys holding a secret: moved into env, so a normalized app has none of them.
 SECRET_INPUT_KEYS = ('secret_key',)
@@ -582,6 +583,41 @@ def _keep_releases(label: str, value: Any) -> int:
     if not isinstance(value, bool) and isinstance(value, int) and value < 2:
         v.reject(label, 'keep_releases', 'must be an integer >= 2: the previous release is what a roll-back switches to', value)
     return v.require_int(label, 'keep_releases', value, 2)
+
+
+_JOB_KEYS = ('name', 'command', 'on_calendar')
+_JOB_KEYS_TEXT = 'name, command and on_calendar'
+_JOB_NAME_RE = re.compile(r'[a-z0-9]+(-[a-z0-9]+)*')
+
+
+def _schedule(label: str, value: Any) -> list[dict[str, str]]:
+    """Scheduled jobs: each a name (unique in the app), a shell command and a systemd calendar expression."""
+    if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple)):
+        v.reject(label, 'schedule', 'must be a list of jobs, each a mapping with ' + _JOB_KEYS_TEXT, value)
+    jobs: list[dict[str, str]] = []
+    for index, job in enumerate(value):
+        where = 'schedule[%d]' % index
+        if not isinstance(job, Mapping):
+            v.reject(label, where, 'must be a mapping with ' + _JOB_KEYS_TEXT, job)
+        unknown = sorted(str(key) for key in job if key not in _JOB_KEYS)
+        if unknown:
+            v.fail('%s: %s takes only %s, got %s' % (label, where, _JOB_KEYS_TEXT, ', '.join(unknown)))
+        missing = [key for key in _JOB_KEYS if job.get(key) is None]
+        if missing:
+            v.fail('%s: %s needs %s' % (label, where, ' and '.join(missing)))
+        name = v.single_line(label, where + '.name', job['name'])
+        if len(name) > 64 or not _JOB_NAME_RE.fullmatch(name):
+            v.reject(label, where + '.name', 'must be lowercase letters and digits in words joined by single hyphens, at most 64 characters', name)
+        if any(other['name'] == name for other in jobs):
+            v.reject(label, where + '.name', 'must be unique within the app', name)
+        jobs.append(
+            {
+                'name': name,
+                'command': v.single_line(label, where + '.command', job['command']),
+                'on_calendar': v.single_line(label, where + '.on_calendar', job['on_calendar']),
+            }
+        )
+    return jobs
 
 
 # --- one app, section by section -------------------------------------------------------------
@@ -984,6 +1020,8 @@ def normalize_app(app: Any, index: int | None = None, redis_databases: Any = DEF
     _release(label, app, out)
     _database(label, app, out)
     _cache(label, app, out, redis_databases)
+    value = app.get('schedule')
+    out['schedule'] = [] if value is None else _schedule(label, value)
     derived = _derived(out)
     for key in DERIVED_KEYS:
         if key in app and app[key] != derived[key]:

@@ -1,5 +1,5 @@
 """The day after the deploy: logs rotate without losing a line, stats reach root and the
-monitoring group (adm) only."""
+monitoring group (adm) only, scheduled jobs run as the app in its serving release."""
 
 import json
 import shlex
@@ -91,3 +91,36 @@ def test_nginx_status_answers_root_and_the_monitoring_group_only(host, monitor):
     # Nothing of it on the apps' ports.
     assert "Active connections" not in host.check_output("curl -sS -H 'Host: localhost' http://127.0.0.1/status")
 
+
+JOB_OUTPUT = "/srv/demo/data/scheduled-job.out"
+
+
+def test_a_scheduled_job_runs_as_the_app_user_in_the_serving_release(host):
+    host.run_expect([0], "rm -f %s" % JOB_OUTPUT)
+    host.run_expect([0], "systemctl start webstack-demo.report.service")
+    serving = host.check_output("readlink -f /srv/demo/current/src")
+    assert host.file(JOB_OUTPUT).content_string == "demo %s /srv/demo/data\n" % serving
+    assert host.file(JOB_OUTPUT).user == "demo"
+
+
+@pytest.mark.parametrize("job", ["clearsessions", "report"])
+def test_each_job_waits_on_its_persistent_timer(host, job):
+    timer = host.service("webstack-demo.%s.timer" % job)
+    assert timer.is_running and timer.is_enabled
+    assert host.check_output("systemctl show -P Persistent webstack-demo.%s.timer" % job) == "yes"
+
+
+def test_the_django_job_succeeds(host):
+    host.run_expect([0], "systemctl start webstack-demo.clearsessions.service")
+    assert host.check_output("systemctl show -P Result webstack-demo.clearsessions.service") == "success"
+
+
+def test_a_failed_job_shows_in_systemctl_failed(host):
+    # Its output file is a directory for once: the redirection fails.
+    host.run_expect([0], f"rm -f {JOB_OUTPUT} && mkdir {JOB_OUTPUT}")
+    try:
+        assert host.run("systemctl start webstack-demo.report.service").rc != 0
+        assert "webstack-demo.report.service" in host.check_output("systemctl --failed --plain --no-legend")
+        assert "Is a directory" in host.check_output("journalctl -u webstack-demo.report.service -n 5 --no-pager")
+    finally:
+        host.run_expect([0], f"rmdir {JOB_OUTPUT}; systemctl reset-failed webstack-demo.report.service")

@@ -36,6 +36,10 @@ REFUSED_DECLARATIONS = {
         {"static_root": "/etc"},
         "app 'blog': static_root must be inside root '/srv/blog' or inside one of data_dirs ('/srv', '/var/www'), got '/etc'",
     ),
+    "calendar systemd cannot parse": (
+        {"schedule": [{"name": "nightly", "command": "true", "on_calendar": "every tuesday"}]},
+        "app 'blog': schedule job 'nightly' has on_calendar \"every tuesday\": systemd cannot parse it",
+    ),
     "public socket": (
         {"socket": "0.0.0.0:8002"},
         "app 'blog': socket must not bind a wildcard address unless public_socket is true: the uwsgi protocol has no "
@@ -90,13 +94,25 @@ def converge(host, extra_vars=None):
 
 
 def test_the_removal_flag_removes_every_part_but_the_data(host):
+    """And an undeclared scheduled job (of an app that stays) is removed with no flag."""
     apps = [app for app in declared_apps(host.backend.get_hostname()) if app["name"] != "blog"]
-    parts = ["/etc/nginx/webstack.d/blog.conf", "/etc/systemd/system/uwsgi-blog.service", "/etc/uwsgi-webstack/blog.ini", "/etc/webstack/blog.env"]
+    demo = next(app for app in apps if app["name"] == "demo")
+    demo["schedule"] = [job for job in demo["schedule"] if job["name"] != "report"]
+    parts = [
+        "/etc/systemd/system/webstack-demo.report.timer",
+        "/etc/systemd/system/webstack-demo.report.service",
+        "/etc/nginx/webstack.d/blog.conf",
+        "/etc/systemd/system/uwsgi-blog.service",
+        "/etc/uwsgi-webstack/blog.ini",
+        "/etc/webstack/blog.env",
+    ]
     try:
         run = converge(host, {"webstack_apps": apps, "webstack_remove_undeclared_apps": True})
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
         assert [path for path in parts if host.file(path).exists] == []
         assert not host.service("uwsgi-blog").is_running
+        assert host.run("systemctl is-active webstack-demo.report.timer").stdout.strip() != "active"
+        assert host.service("webstack-demo.clearsessions.timer").is_running
         assert not host.socket("tcp://127.0.0.1:8002").is_listening
         # The data stays: the app's tree, its user and its database.
         assert host.file("/srv/blog/media").is_directory

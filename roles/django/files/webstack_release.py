@@ -18,6 +18,7 @@ settings, through webstack-manage.  Every command prints one JSON document.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -57,8 +58,21 @@ def python_version(python):
     return out.stdout.strip()
 
 
+def unit_state(name):
+    """Whether a systemd unit is active and whether it is enabled (false where systemctl cannot say)."""
+
+    def ask(verb):
+        try:
+            return subprocess.run(['systemctl', verb, name], capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:
+            return ''
+
+    return {'active': ask('is-active') == 'active', 'enabled': ask('is-enabled') == 'enabled'}
+
+
 def state(args):
-    """What each app root holds, and the interpreters' versions: one call per host and run."""
+    """What each app root holds, the interpreters' versions and, with 'units' (a glob of unit files), those units'
+    state: one call per host and run."""
     request = json.loads(args[0])
     apps = {}
     for root in request['roots']:
@@ -71,7 +85,10 @@ def state(args):
             'previous': release_of(os.path.join(root, 'previous')),
             'complete': complete,
         }
-    emit({'apps': apps, 'pythons': {python: python_version(python) for python in request['pythons']}})
+    document = {'apps': apps, 'pythons': {python: python_version(python) for python in request['pythons']}}
+    if 'units' in request:
+        document['units'] = {os.path.basename(path): unit_state(os.path.basename(path)) for path in sorted(glob.glob(request['units']))}
+    emit(document)
 
 
 def requirement_files(src, name, seen):

@@ -101,6 +101,15 @@ def test_state_of_a_fresh_root_and_a_missing_interpreter(tmp_path):
     assert state == {'apps': {str(tmp_path / 'none'): {'current': '', 'previous': '', 'complete': []}}, 'pythons': {'/nonexistent/python3': ''}}
 
 
+def test_state_lists_the_units_its_glob_matches(tmp_path):
+    for name in ('webstack-demo.clear.timer', 'webstack-demo.clear.service', 'webstack-blog.report.timer'):
+        (tmp_path / name).write_text('')
+    state = tool('state', {'roots': [], 'pythons': [], 'units': str(tmp_path / 'webstack-*.*.timer')})
+    # Not units systemd knows here: neither active nor enabled.
+    assert state['units'] == {name: {'active': False, 'enabled': False} for name in ('webstack-blog.report.timer', 'webstack-demo.clear.timer')}
+    assert 'units' not in tool('state', {'roots': [], 'pythons': []})
+
+
 def test_prune_keeps_the_newest_current_and_previous_and_their_virtualenvs(tmp_path):
     keys = {}
     for index in range(1, 6):

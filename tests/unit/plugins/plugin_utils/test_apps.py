@@ -104,6 +104,7 @@ DEFAULTS = {
     'backup_before_migrate': True,
     'keep_backups': 5,
     'cache': None,
+    'schedule': [],
     'socket_type': 'unix',
     'socket_port': None,
     'runtime_dir': '/run/uwsgi-demo',
@@ -568,6 +569,18 @@ def test_derived_keys_with_their_own_values_are_accepted():
 def test_health_status_is_a_sorted_list_without_repeats(value, normalized):
     once = normalize_app(app(health_status=value))
     assert once['health_status'] == normalized
+    assert normalize_app(once) == once
+
+
+def test_schedule_is_kept_in_order_with_exactly_its_keys():
+    jobs = [
+        {'name': 'clear-sessions', 'command': 'python manage.py clearsessions', 'on_calendar': 'daily'},
+        {'on_calendar': 'Mon..Fri *-*-* 02:30:00', 'command': 'date +%F > "$HOME/x"', 'name': 'report2'},
+    ]
+    once = normalize_app(app(schedule=jobs))
+    assert once['schedule'] == [dict(job) for job in jobs]
+    assert [list(job) for job in once['schedule']] == [['name', 'command', 'on_calendar']] * 2
+    assert once['schedule'][0] is not jobs[0]
     assert normalize_app(once) == once
 
 

@@ -45,6 +45,8 @@ MAKE_KEY = "make one with python3 -c 'import secrets; print(secrets.token_urlsaf
 HTTP_STATUS = 'an HTTP status code (an integer 100-599)'
 HTTP_STATUS_ENTRIES = 'entries must be HTTP status codes (integers 100-599)'
 SYSTEM_PACKAGE_RULE = 'entries must be OS package names (^[A-Za-z0-9][A-Za-z0-9+._:-]*$, one package per entry, no spaces)'
+JOB = {'name': 'clear', 'command': 'python manage.py clearsessions', 'on_calendar': 'daily'}
+JOB_KEYS = 'name, command and on_calendar'
 RELEASE_CODE = "must not be inside releases_dir '/srv/demo/releases' or current_dir: each deploy builds a new release and old releases are deleted, "
 
 
@@ -505,6 +507,31 @@ CASES = [
     case('health-status-entry-string', {'health_status': [200, '302']}, "app 'demo': health_status %s, got '302'" % HTTP_STATUS_ENTRIES),
     case('health-status-entry-boolean', {'health_status': [True]}, "app 'demo': health_status %s, got True" % HTTP_STATUS_ENTRIES),
     case('health-status-entry-range', {'health_status': [200, 1000]}, "app 'demo': health_status %s, got 1000" % HTTP_STATUS_ENTRIES),
+    # --- scheduled jobs ----------------------------------------------------------------------------------
+    case('schedule-mapping', {'schedule': JOB}, "app 'demo': schedule must be a list of jobs, each a mapping with %s, got a mapping" % JOB_KEYS),
+    case('schedule-string', {'schedule': ['clearsessions']}, "app 'demo': schedule[0] must be a mapping with %s, got 'clearsessions'" % JOB_KEYS),
+    case(
+        'schedule-unknown-key',
+        {'schedule': [dict(JOB, oncalendar='daily', user='root')]},
+        "app 'demo': schedule[0] takes only name, command and on_calendar, got oncalendar, user",
+    ),
+    case('schedule-missing', {'schedule': [{'name': 'clear'}]}, "app 'demo': schedule[0] needs command and on_calendar"),
+    case(
+        'schedule-name-unit-injection',
+        {'schedule': [dict(JOB, name='x.service ../../etc')]},
+        "app 'demo': schedule[0].name must be lowercase letters and digits in words joined by single hyphens, at most 64 characters, got 'x.service ../../etc'",
+    ),
+    case(
+        'schedule-name-repeated',
+        {'schedule': [JOB, dict(JOB, on_calendar='weekly')]},
+        "app 'demo': schedule[1].name must be unique within the app, got 'clear'",
+    ),
+    case(
+        'schedule-command-newline',
+        {'schedule': [dict(JOB, command='true\nExecStartPost=/bin/rm -rf /')]},
+        "app 'demo': schedule[0].command must not contain newline, carriage return or NUL characters, got 'true\\nExecStartPost=/bin/rm -rf /'",
+    ),
+    case('schedule-calendar-number', {'schedule': [dict(JOB, on_calendar=5)]}, "app 'demo': schedule[0].on_calendar must be a string, got 5"),
     # --- database ---------------------------------------------------------------------------------------
     case('database-string', {'database': 'demo'}, "app 'demo': database must be a mapping, got 'demo'"),
     case(
