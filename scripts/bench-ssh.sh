@@ -7,11 +7,14 @@
 # which is what that many checks cost before any of them does work. Then the same re-run
 # under Mitogen's strategy (PyPI `mitogen`, in a venv of its own under .cache/).
 # Usage: scripts/bench-ssh.sh [RERUNS] [JSON]   (default 3; JSON: also write the figures there)
+# BENCH_TREE=DIR runs DIR's site.yml and demo inventory instead of this tree's (with this
+# tree's venv), and only the converges: scripts/bench-versus.sh compares two revisions so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 reruns=${1:-3}
 json=${2:-}
+tree=${BENCH_TREE:-$PWD}
 name=webstack-bench-ssh
 mitogen_version=0.3.54
 work=$(mktemp -d)
@@ -51,7 +54,7 @@ seconds() {  # seconds COMMAND...: its wall time; its output in $log
   awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN {printf "%.1f", e - s}'
 }
 recap() { grep -A1 'PLAY RECAP' "$log" | tail -1 | grep -o 'changed=[0-9]*'; }
-converge() { ansible-playbook site.yml -i inventories/demo -i "$work/ssh.yml" "$@"; }
+converge() { (cd "$tree" && ansible-playbook site.yml -i inventories/demo -i "$work/ssh.yml" "$@"); }
 executions() {  # module executions on the host since the given journal cursor
   docker exec "$name" journalctl --after-cursor="$1" -o cat | grep -c 'Invoked with' || true
 }
@@ -66,6 +69,10 @@ for _ in $(seq 1 "$reruns"); do
   rerun_recap=$(recap)
   count=$(executions "$mark")
 done
+if [ -n "${BENCH_TREE:-}" ]; then
+  echo "$tree over SSH: fresh converge $fresh s ($fresh_recap), no-change re-runs ${runs[*]} s ($rerun_recap), $count remote executions"
+  exit 0
+fi
 
 # The floor: as many remote executions, each doing nothing, over the same connection.
 { echo '- name: As many remote executions as the re-run, each doing nothing'
