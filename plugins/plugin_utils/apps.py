@@ -311,7 +311,6 @@ _DB_CLIENT_HOST_RE = re.compile(r'[A-Za-z0-9.:%_-]{1,255}')
 _SYSTEM_PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9+._:-]*')
 # Printable ASCII without the space: what an HTTP request line carries unencoded.
 _URL_PATH_RE = re.compile(r'/[!-~]*')
-_NUMERIC_NAME_RE = re.compile(r'[0-9.]+')
 _PEM_CERTIFICATE_RE = re.compile(r'-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----')
 _PEM_KEY_RE = re.compile(r'-----BEGIN ((RSA|EC) )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ((RSA|EC) )?PRIVATE KEY-----')
 
@@ -770,7 +769,7 @@ def _tls(label: str, app: Mapping, out: dict) -> None:
     if certificate == 'acme':
         # HTTP-01 proves control of each name by a request to it: no wildcard, no catch-all, no address.
         for name in out['server_names']:
-            if name == '_' or name.startswith(('*.', '.')) or _NUMERIC_NAME_RE.fullmatch(name) or '.' not in name:
+            if name == '_' or name.startswith(('*.', '.')) or v.NUMERIC_RE.fullmatch(name) or '.' not in name:
                 v.fail(
                     "%s: server_names entry '%s' cannot get an ACME certificate (HTTP-01 needs a full DNS name: no wildcard, "
                     "no '_', no address, no single label such as localhost); use tls.certificate provided for it" % (label, name)

@@ -28,7 +28,8 @@ IDENT_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 URL_CHARS_RE = re.compile(r'[A-Za-z0-9._~/-]+')
 PATH_CHARS_RE = re.compile(r'[A-Za-z0-9._~/+@-]+')
 _HOST_LABEL_RE = re.compile(r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
-_NUMERIC_HOST_RE = re.compile(r'[0-9.]+')
+# Digits and dots only: an IPv4 address, or a name no DNS zone may hold.
+NUMERIC_RE = re.compile(r'[0-9.]+')
 _IPV4_OCTET = r'(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
 _IPV4_RE = re.compile(r'%s(\.%s){3}' % (_IPV4_OCTET, _IPV4_OCTET))
 _IPV6_CHARS_RE = re.compile(r'[0-9A-Fa-f:.]+')
@@ -236,7 +237,7 @@ def host(label: str, key: str, value: str, rule: str, shown_value: Any = None, a
         except ValueError:
             reject(label, key, 'has an invalid IPv6 address', shown_value)
         return '[%s]' % address.compressed
-    if _NUMERIC_HOST_RE.fullmatch(value):
+    if NUMERIC_RE.fullmatch(value):
         if not _IPV4_RE.fullmatch(value):
             reject(label, key, 'has an invalid IPv4 address', shown_value)
         return value
